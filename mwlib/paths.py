@@ -1,0 +1,46 @@
+"""Where things live: the repository layout and the external (not redistributed) data.
+
+Two input files come from other projects and are never committed here:
+``harris2010_mwgc.dat`` (Harris 1996, 2010 edition) and
+``barbosa2022_segue_bhb_edr3.csv`` (Barbosa et al. 2022). They are looked up, in order,
+in an explicit directory given by the caller, in ``$MWLIB_EXTERNAL_DATA``, in
+``data/external/`` and in ``../shared/data`` next to the repository.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+#: The repository root (the directory holding ``mwlib/``).
+REPO_ROOT: Path = Path(__file__).resolve().parent.parent
+DATA_DIR: Path = REPO_ROOT / "data"
+RESULTS_DIR: Path = REPO_ROOT / "results"
+FIGURES_DIR: Path = REPO_ROOT / "figures"
+NOTEBOOKS_DIR: Path = REPO_ROOT / "notebooks"
+
+#: The second paper's Table 3, transcribed (committed, see data/README.md).
+GC_TABLE_PATH: Path = DATA_DIR / "eadie_harris2016_table3.csv"
+
+HARRIS_CATALOG_NAME = "harris2010_mwgc.dat"
+BARBOSA_BHB_NAME = "barbosa2022_segue_bhb_edr3.csv"
+
+
+def external_data_dirs(explicit: str | os.PathLike | None = None) -> list[Path]:
+    """Candidate directories for external data, in the order they are searched."""
+    candidates: list[Path] = []
+    if explicit:
+        candidates.append(Path(explicit))
+    if os.environ.get("MWLIB_EXTERNAL_DATA"):
+        candidates.append(Path(os.environ["MWLIB_EXTERNAL_DATA"]))
+    candidates += [DATA_DIR / "external", REPO_ROOT.parent / "shared" / "data"]
+    return candidates
+
+
+def find_external(name: str, explicit_dir: str | os.PathLike | None = None) -> Path | None:
+    """Return the path of external data file ``name``, or None when it is not available."""
+    for directory in external_data_dirs(explicit_dir):
+        path = directory / name
+        if path.is_file():
+            return path
+    return None

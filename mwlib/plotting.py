@@ -1,0 +1,68 @@
+"""One figure style for the whole repository, and atomic saving as PDF + PNG.
+
+Figures are named after the paper figure they reproduce, e.g.
+``bird22_fig5_mass_profile`` or ``eadie16_fig4_m125``; :func:`save_figure` writes
+``figures/<name>.pdf`` and ``figures/<name>.png``.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use(os.environ.get("MPLBACKEND", "Agg"))  # headless by default (papermill, CI)
+
+import matplotlib.pyplot as plt  # noqa: E402
+
+from mwlib.io import atomic_path  # noqa: E402
+from mwlib.paths import FIGURES_DIR  # noqa: E402
+
+STYLE = {
+    "figure.figsize": (6.4, 4.4),
+    "figure.dpi": 110,
+    "savefig.dpi": 150,
+    "savefig.bbox": "tight",
+    "font.size": 10,
+    "axes.labelsize": 10,
+    "axes.titlesize": 10,
+    "legend.fontsize": 8,
+    "legend.frameon": False,
+    "xtick.direction": "in",
+    "ytick.direction": "in",
+    "xtick.top": True,
+    "ytick.right": True,
+    "axes.grid": False,
+    "lines.linewidth": 1.4,
+    "image.cmap": "viridis",
+    # Reproducible PDFs: no creation date in the metadata.
+    "pdf.compression": 6,
+}
+
+#: Colours used for the same thing in every figure.
+COLORS = {
+    "complete": "tab:blue",
+    "los_only": "tab:orange",
+    "excluded": "0.6",
+    "kgiant": "tab:red",
+    "bhb": "tab:blue",
+    "published": "k",
+}
+
+
+def use_style() -> None:
+    """Apply the repository's matplotlib style."""
+    plt.rcParams.update(STYLE)
+
+
+def save_figure(fig, name: str, figures_dir: str | os.PathLike | None = None) -> list[Path]:
+    """Save ``fig`` as ``<figures_dir>/<name>.pdf`` and ``.png``, each atomically."""
+    directory = Path(figures_dir) if figures_dir is not None else FIGURES_DIR
+    paths = []
+    for suffix in (".pdf", ".png"):
+        target = directory / f"{name}{suffix}"
+        with atomic_path(target) as tmp:
+            fig.savefig(tmp, format=suffix[1:], metadata={"CreationDate": None} if suffix == ".pdf" else None)
+        paths.append(target)
+    return paths

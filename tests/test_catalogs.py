@@ -1,0 +1,232 @@
+"""Loaders, the galpy name map, and the Eadie & Harris (2016) sample."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from mwlib import catalogs, paths
+from tests.conftest import external_or_skip
+
+# ----------------------------------------------------------------------------- loaders
+
+
+def _write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "table.csv"
+    path.write_text(text)
+    return path
+
+
+def _gc_csv_lines() -> list[str]:
+    return paths.GC_TABLE_PATH.read_text().splitlines()
+
+
+def test_gc_table_reads_157_clusters(gc_table):
+    assert len(gc_table) == 157
+    assert gc_table["r_gc_kpc"].dtype.kind == "f"
+    assert np.isnan(gc_table["pmra_masyr"]).sum() == 157 - 72
+
+
+def test_missing_column_is_named(tmp_path):
+    lines = _gc_csv_lines()
+    header = lines[0].split(",")
+    drop = header.index("cos_xi")
+    text = "\n".join(",".join(f for i, f in enumerate(l.split(",")) if i != drop) for l in lines[:5])
+    with pytest.raises(ValueError, match=r"missing column\(s\) cos_xi"):
+        catalogs.read_gc_table(_write(tmp_path, text))
+
+
+def test_text_in_numeric_column_names_file_line_column(tmp_path):
+    lines = _gc_csv_lines()
+    lines[3] = lines[3].replace(",9.4,", ",nine,", 1)  # NGC 362's r_gc
+    path = _write(tmp_path, "\n".join(lines))
+    with pytest.raises(ValueError, match=rf"{re.escape(str(path))}: line 4, column 'r_gc_kpc': 'nine'"):
+        catalogs.read_gc_table(path)
+
+
+def test_missing_required_value(tmp_path):
+    lines = _gc_csv_lines()
+    fields = lines[2].split(",")
+    fields[1] = ""
+    lines[2] = ",".join(fields)
+    with pytest.raises(ValueError, match=r"line 3, column 'r_gc_kpc': a value is required"):
+        catalogs.read_gc_table(_write(tmp_path, "\n".join(lines)))
+
+
+def test_nan_text_in_required_column(tmp_path):
+    lines = _gc_csv_lines()
+    fields = lines[5].split(",")
+    fields[1] = "nan"
+    lines[5] = ",".join(fields)
+    with pytest.raises(ValueError, match=r"line 6, column 'r_gc_kpc'"):
+        catalogs.read_gc_table(_write(tmp_path, "\n".join(lines)))
+
+
+def test_negative_radius(tmp_path):
+    lines = _gc_csv_lines()
+    lines[1] = lines[1].replace(",7.4,", ",-7.4,", 1)
+    with pytest.raises(ValueError, match=r"line 2, column 'r_gc_kpc': negative value"):
+        catalogs.read_gc_table(_write(tmp_path, "\n".join(lines)))
+
+
+def test_measurement_without_error(tmp_path):
+    lines = _gc_csv_lines()
+    fields = lines[1].split(",")
+    fields[7] = ""  # vlos_err of NGC 104
+    lines[1] = ",".join(fields)
+    with pytest.raises(ValueError, match=r"line 2: columns 'vlos_kms' and 'vlos_err'"):
+        catalogs.read_gc_table(_write(tmp_path, "\n".join(lines)))
+
+
+def test_ragged_row(tmp_path):
+    lines = _gc_csv_lines()[:4]
+    lines[2] += ",extra"
+    with pytest.raises(ValueError, match=r"line 3 has 13 fields, the header has 12"):
+        catalogs.read_gc_table(_write(tmp_path, "\n".join(lines)))
+
+
+BHB_HEADER = (
+    "objid,ra,dec,l,b,rv_adop,rv_adop_unc,dist_gr,dist_gr_unc,dist_ur,dist_ur_unc,"
+    "probability,pmra,pmra_error,pmdec,pmdec_error"
+)
+BHB_ROW = "1,10.0,20.0,120.0,-40.0,-50.0,5.0,20000,400,21000,300,90.0,-1.0,0.1,-2.0,0.1"
+
+
+def test_halo_star_loader_accepts_good_rows(tmp_path):
+    table = catalogs.read_halo_stars(_write(tmp_path, f"{BHB_HEADER}\n{BHB_ROW}\n{BHB_ROW}\n"))
+    assert len(table) == 2
+    assert table["dist_gr"][0] == 20000.0
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "message"),
+    [
+        ("dist_gr", "-3", r"line 3, column 'dist_gr': negative value"),
+        ("rv_adop", "fast", r"line 3, column 'rv_adop': 'fast' is not a number"),
+        ("pmra", "", r"line 3, column 'pmra': a value is required"),
+        ("pmdec", "NaN", r"line 3, column 'pmdec': a value is required"),
+    ],
+)
+def test_halo_star_loader_rejects_bad_values(tmp_path, column, value, message):
+    names = BHB_HEADER.split(",")
+    bad = BHB_ROW.split(",")
+    bad[names.index(column)] = value
+    path = _write(tmp_path, f"{BHB_HEADER}\n{BHB_ROW}\n{','.join(bad)}\n")
+    with pytest.raises(ValueError, match=message):
+        catalogs.read_halo_stars(path)
+
+
+def test_halo_star_loader_missing_column(tmp_path):
+    header = BHB_HEADER.replace(",probability", "")
+    row = BHB_ROW.replace(",90.0", "")
+    with pytest.raises(ValueError, match=r"missing column\(s\) probability"):
+        catalogs.read_halo_stars(_write(tmp_path, f"{header}\n{row}\n"))
+
+
+def test_real_bhb_file_loads():
+    path = external_or_skip(paths.BARBOSA_BHB_NAME)
+    table = catalogs.read_halo_stars(path)
+    assert len(table) == 5699
+    assert (table["dist_gr"] > 1000).all()  # pc
+
+
+# ----------------------------------------------------------------------------- galpy names
+
+
+def test_every_cluster_resolves_in_galpy_or_is_listed_absent(gc_table):
+    catalogue = catalogs.load_galpy_named_objects()
+    keys = [catalogs.galpy_key(name, catalogue) for name in gc_table["name"]]
+    absent = {name for name, key in zip(gc_table["name"], keys) if key is None}
+    assert absent == set(catalogs.GALPY_ABSENT)
+    assert all(key in catalogue for key in keys if key is not None)
+
+
+def test_absent_clusters_cannot_enter_the_sample(gc_table):
+    rows = gc_table[np.isin(gc_table["name"], list(catalogs.GALPY_ABSENT))]
+    assert not rows["included_paper"].any()
+    assert np.isnan(rows["pmra_masyr"]).all()
+
+
+def test_unknown_cluster_name_raises():
+    with pytest.raises(KeyError, match="extend the explicit map"):
+        catalogs.galpy_key("NGC 99999", catalogs.load_galpy_named_objects())
+
+
+# ----------------------------------------------------------------------------- the sample
+
+
+def test_sample_counts_match_the_paper(gc_kinematics):
+    included, complete = gc_kinematics["included"], gc_kinematics["complete"]
+    assert included.sum() == 89
+    assert complete.sum() == 71
+    assert (included & ~complete).sum() == 18
+    assert (~included).sum() == 68
+    r = gc_kinematics["r_kpc"]
+    counts = [int((included & (r > cut)).sum()) for cut in (5, 10, 15, 20)]
+    assert counts == [53, 33, 24, 16]
+    incomplete_5 = (included & (r > 5) & ~complete).sum() / (included & (r > 5)).sum()
+    incomplete_20 = (included & (r > 20) & ~complete).sum() / (included & (r > 20)).sum()
+    assert round(100 * incomplete_5, 1) == 30.2
+    assert round(100 * incomplete_20, 1) == 81.2
+
+
+def test_sample_matches_reconstructed_paper_flags(gc_kinematics):
+    assert (gc_kinematics["included"] == gc_kinematics["included_paper"]).all()
+
+
+def test_borderline_cos_xi_clusters(gc_kinematics):
+    row = {name: i for i, name in enumerate(gc_kinematics["name"])}
+    for name in ("NGC 7492", "NGC 6569"):
+        assert 0.95 < gc_kinematics["cos_xi"][row[name]] < 0.96
+        assert gc_kinematics["included"][row[name]]
+    assert not gc_kinematics["included"][row["2MS-GC02"]]
+    assert not gc_kinematics["complete"][row["Pal 3"]] and gc_kinematics["included"][row["Pal 3"]]
+
+
+def test_rounding_cos_xi_as_printed_would_lose_two_clusters(gc_table):
+    # The rule needs cos(xi) from positions: with the table's rounded values it gives 87.
+    has_vlos = np.isfinite(gc_table["vlos_kms"])
+    has_pm = np.isfinite(gc_table["pmra_masyr"])
+    included, _, _ = catalogs.eadie16_selection(gc_table["name"], has_vlos, has_pm, gc_table["cos_xi"])
+    assert included.sum() == 87
+
+
+def test_velocities_known_exactly_when_complete(gc_kinematics):
+    complete = gc_kinematics["complete"]
+    for key in ("vr", "vtheta", "vphi", "vt", "vr_err", "vt_err"):
+        assert np.isfinite(gc_kinematics[key][complete]).all(), key
+    los_only = gc_kinematics["included"] & ~complete
+    assert np.isnan(gc_kinematics["vt"][los_only]).all()
+    assert np.allclose(gc_kinematics["vr"][los_only], gc_kinematics["vlos_gsr"][los_only])
+    vt = np.hypot(gc_kinematics["vtheta"], gc_kinematics["vphi"])
+    assert np.allclose(vt[complete], gc_kinematics["vt"][complete])
+
+
+def test_distances_reproduce_table_radii(gc_kinematics):
+    ok = gc_kinematics["distance_status"] != "no position"
+    dr = np.abs(gc_kinematics["r_from_position_kpc"] - gc_kinematics["r_kpc"])[ok]
+    tangent = (gc_kinematics["distance_status"] == "tangent point")[ok]
+    assert dr[~tangent].max() < 1e-9
+    assert dr[tangent].max() < 0.05  # only the rounding of r_gc to 0.1 kpc
+
+
+def test_distances_agree_with_harris_r_sun(gc_kinematics):
+    """Cross-check against Harris (2010): our distances come from galpy's directions and the
+    table's r_gc, Harris's from his own. Where the sight-line crosses the r_gc sphere twice
+    we may legitimately pick the other root (galpy's modern distance decides), so compare
+    only the clusters with one root."""
+    harris = catalogs.read_harris_positions(external_or_skip(paths.HARRIS_CATALOG_NAME))
+    assert len(harris) == 157
+    lookup = dict(zip(harris["name"], harris["r_sun_kpc"]))
+    ours = gc_kinematics[gc_kinematics["distance_status"] == "one root"]
+    theirs = np.array([lookup[name] for name in ours["name"]])
+    relative = np.abs(ours["distance_kpc"] - theirs) / theirs
+    assert len(ours) > 50
+    assert np.median(relative) < 0.01
+    assert relative.max() < 0.05
+    # r_gc in Table 3 is Harris's, transcribed
+    table_r = dict(zip(gc_kinematics["name"], gc_kinematics["r_kpc"]))
+    assert all(table_r[n] == r for n, r in zip(harris["name"], harris["r_gc_kpc"]))
