@@ -1,0 +1,289 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 01 · Data preparation
+#
+# **Globular clusters of Eadie & Harris (2016).** The second paper estimates the Milky Way
+# mass from globular clusters (GCs). Its Table 3 lists 157 clusters of the Harris (1996,
+# 2010 edition) catalogue with Galactocentric radius $r$, proper motions, heliocentric
+# line-of-sight velocity $v_\mathrm{los}$ and $\cos\xi$; Section 3 states which clusters
+# enter the analysis. This notebook rebuilds that sample from the transcribed table
+# (`data/eadie_harris2016_table3.csv`, provenance in `data/README.md`):
+#
+# 1. sky positions from galpy's bundled catalogue, and the heliocentric distance that
+#    reproduces the table's $r$ for the paper's solar position;
+# 2. Galactocentric velocities $(v_r, v_\theta, v_\phi, v_t)$ with astropy, errors by
+#    Monte Carlo;
+# 3. the inclusion rules, with $\cos\xi$ computed from positions;
+# 4. the data product `results/gc_kinematics.csv` and figures of the sample.
+#
+# The halo-star samples of Bird et al. (2022) are prepared in a later section of this
+# notebook (see the plan at the end).
+
+# %% tags=["parameters"]
+seed = 0  # seeds the Monte Carlo error propagation
+quick = False  # fewer Monte Carlo draws
+n_mc = 1000  # Monte Carlo draws per cluster
+gc_table = "../data/eadie_harris2016_table3.csv"
+external_data_dir = None  # where harris2010_mwgc.dat / the BHB file live (None: search)
+results_dir = "../results"
+figures_dir = "../figures"
+
+# %%
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import numpy as np
+from astropy.table import Table
+
+from mwlib import catalogs, coords, io, paths, plotting, published
+
+plotting.use_style()
+rng = np.random.default_rng(seed)
+n_draws = 100 if quick else n_mc
+results_dir, figures_dir = Path(results_dir), Path(figures_dir)
+
+# %% [markdown]
+# ## 1. The transcribed Table 3
+#
+# The loader checks every column (numbers where numbers belong, no negative radii,
+# errors given with every measurement) and names file, line and column of any problem.
+
+# %%
+table = catalogs.read_gc_table(gc_table)
+has_pm = np.isfinite(table["pmra_masyr"])
+has_vlos = np.isfinite(table["vlos_kms"])
+# NBVAL_CHECK_OUTPUT
+print(f"clusters in Table 3: {len(table)}  (published: {published.EADIE16_SAMPLE['n_table'][0]})")
+print(f"with proper motion and v_los: {(has_pm & has_vlos).sum()}")
+print(f"with v_los only:               {(~has_pm & has_vlos).sum()}")
+print(f"with neither:                  {(~has_pm & ~has_vlos).sum()}")
+
+# %% [markdown]
+# ## 2. Positions and heliocentric distances
+#
+# Sky positions come from galpy's `named_objects.json` (Gaia EDR3 era; Baumgardt et al.
+# 2019, Vasiliev & Baumgardt 2021), read directly through an explicit map from Harris
+# names — never an online lookup. Four Harris clusters are not in galpy; none of them can
+# enter the sample:
+
+# %%
+for name, why in catalogs.GALPY_ABSENT.items():
+    print(f"{name:10s} {why}")
+
+# %% [markdown]
+# The table's $r$ is Harris's, computed with $R_0 = 8.0$ kpc. We solve for the
+# heliocentric distance $d$ along galpy's sight-line that gives exactly that $r$ with the
+# paper's Sun at $(X, Y, Z) = (8.0, 0, 0.02)$ kpc. The equation is quadratic in $d$: where
+# both roots are positive we take the one nearer galpy's own distance; where rounding of
+# $r$ makes the sphere miss the sight-line we take the point of closest approach.
+
+# %%
+sun = coords.EADIE16_SUN
+print("Sun:", sun.describe())
+gc = catalogs.eadie16_gc_kinematics(table, rng=rng, n_mc=n_draws, sun=sun)
+status, counts = np.unique(gc["distance_status"], return_counts=True)
+# NBVAL_CHECK_OUTPUT
+for s, c in zip(status, counts):
+    print(f"{s:28s} {c:4d}")
+dr = np.abs(gc["r_from_position_kpc"] - gc["r_kpc"])
+print(f"max |r(position) - r(table)| = {np.nanmax(dr):.2f} kpc")
+
+# %% [markdown]
+# Where the two roots are far apart, galpy's modern distance can pick a different root
+# from the one Harris's own distance implied. Those clusters, and the tangent-point
+# cases, are listed here with Harris's $R_\odot$ for comparison when the Harris catalogue
+# is available (it is not redistributed with this repository).
+
+# %%
+harris_path = paths.find_external(paths.HARRIS_CATALOG_NAME, external_data_dir)
+if harris_path is None:
+    print("Harris catalogue not found: set MWLIB_EXTERNAL_DATA to compare with its R_Sun.")
+    harris_rsun = np.full(len(gc), np.nan)
+else:
+    harris = catalogs.read_harris_positions(harris_path)
+    lookup = dict(zip(harris["name"], harris["r_sun_kpc"]))
+    harris_rsun = np.array([lookup.get(n, np.nan) for n in gc["name"]])
+gc["distance_harris_kpc"] = harris_rsun
+odd = (gc["distance_status"] == "tangent point") | (
+    np.abs(gc["cos_xi"] - gc["cos_xi_table"]) > 0.05
+)
+odd_table = gc[odd]["name", "r_kpc", "distance_kpc", "distance_galpy_kpc", "distance_harris_kpc",
+                    "distance_status", "cos_xi", "cos_xi_table", "included"]
+odd_table.round(2)
+odd_table
+
+# %% [markdown]
+# ## 3. Galactocentric velocities
+#
+# For clusters with both proper motion and $v_\mathrm{los}$, astropy's Galactocentric frame
+# with the paper's solar motion (LSR 220 km/s, $(U,V,W)_\odot = (11.1, 12.24, 7.25)$ km/s)
+# gives $(v_r, v_\theta, v_\phi)$ and $v_t = \sqrt{v_\theta^2 + v_\phi^2}$. The listed
+# proper-motion and $v_\mathrm{los}$ errors are propagated by Monte Carlo (Table 3 gives
+# no distance errors).
+#
+# **Line-of-sight-only clusters.** The paper approximates $|v_r| \approx |v_\mathrm{los}|$
+# for clusters with $|\cos\xi| > 0.95$. We take $v_r$ to be the line-of-sight velocity in
+# the Galactic rest frame (the Sun's motion removed), which is what $v_r$ approaches along
+# a radial sight-line; the raw heliocentric $v_\mathrm{los}$ is kept beside it. The two
+# differ by the projection of the Sun's 232 km/s velocity on the sight-line:
+
+# %%
+los_only = gc["included"] & ~gc["complete"]
+los_table = gc[los_only]["name", "r_kpc", "cos_xi", "vlos", "vlos_gsr"]
+los_table["difference"] = los_table["vlos_gsr"] - los_table["vlos"]
+los_table.round(2)
+los_table
+
+# %%
+# NBVAL_CHECK_OUTPUT
+print(f"line-of-sight-only clusters: {los_only.sum()}")
+print(f"median |v_los,GSR - v_los,helio| = {np.median(np.abs(los_table['difference'])):.0f} km/s")
+
+# %% [markdown]
+# ## 4. The sample: Section 3's rules
+#
+# A cluster is **excluded** when it has no $v_\mathrm{los}$, is associated with the
+# Sagittarius dwarf (Arp 2, NGC 6715, NGC 5634, Terzan 7, Terzan 8, Whiting 1), or is very
+# highly reddened (NGC 6401, NGC 6544, Djorg 1, Terzan 6; Terzan 1 and Pal 6 stay in
+# thanks to Rossi et al. 2015). It is **complete** with a proper motion (Pal 3's is treated
+# as unknown) and **line-of-sight only** otherwise, included then only when
+# $|\cos\xi| > 0.95$ with $\cos\xi$ computed from positions and distances.
+
+# %%
+included, complete = gc["included"], gc["complete"]
+ours = {
+    "n_included": int(included.sum()),
+    "n_complete": int(complete.sum()),
+    "n_incomplete": int((included & ~complete).sum()),
+    "n_excluded": int((~included).sum()),
+}
+for r_cut in (5, 10, 15, 20):
+    beyond = included & (gc["r_kpc"] > r_cut)
+    ours[f"n_beyond_{r_cut}"] = int(beyond.sum())
+    ours[f"incomplete_pct_beyond_{r_cut}"] = round(100 * (beyond & ~complete).sum() / beyond.sum(), 1)
+ours["r_outermost_complete_kpc"] = float(gc["r_kpc"][complete].max())
+# NBVAL_CHECK_OUTPUT
+print(f"{'quantity':28s} {'ours':>8s} {'published':>10s}")
+for key, value in ours.items():
+    pub = published.EADIE16_SAMPLE.get(key, (None,))[0]
+    print(f"{key:28s} {value:>8} {'' if pub is None else pub:>10}")
+print("agrees with the table's reconstructed flags:", bool((included == gc["included_paper"]).all()))
+
+# %%
+reasons, counts = np.unique(gc["reason"], return_counts=True)
+Table({"reason": reasons, "clusters": counts})
+
+# %% [markdown]
+# Two clusters show why $\cos\xi$ must be computed rather than read from the table:
+# NGC 7492 and NGC 6569 are printed as 0.95 but pass $|\cos\xi| > 0.95$ once computed
+# (2MS-GC02, printed as −0.95, is not in galpy and fails with the printed value, as it
+# does with Harris's position, −0.91).
+
+# %%
+borderline = np.isin(gc["name"], ["NGC 7492", "NGC 6569", "2MS-GC02"])
+borderline_table = gc[borderline]["name", "cos_xi_table", "cos_xi", "included"]
+borderline_table["cos_xi"].info.format = ".4f"
+borderline_table
+
+# %% [markdown]
+# ## 5. The data product
+#
+# `results/gc_kinematics.csv`: one row per Table 3 cluster. Velocities in km/s,
+# distances in kpc, proper motions in mas/yr; NaN where unknown. Extra columns keep the
+# Galactic-rest-frame $v_\mathrm{los}$, Galactocentric positions and the distance checks.
+
+# %%
+columns = ["name", "ra", "dec", "distance_kpc", "r_kpc", "vlos", "pmra", "pmdec", "vr", "vtheta",
+           "vphi", "vt", "vr_err", "vt_err", "cos_xi", "complete", "included", "reason",
+           "vlos_gsr", "x_kpc", "y_kpc", "z_kpc", "distance_galpy_kpc", "distance_status"]
+product = gc[columns]
+product.meta = {}
+io.write_table_csv(results_dir / "gc_kinematics.csv", product)
+# NBVAL_CHECK_OUTPUT
+print(f"wrote {len(product)} rows x {len(columns)} columns to results/gc_kinematics.csv")
+print(f"median velocity errors of complete clusters: vr {np.median(gc['vr_err'][complete]):.0f} km/s, "
+      f"vt {np.median(gc['vt_err'][complete]):.0f} km/s")
+
+# %% [markdown]
+# ## 6. Figures of the sample
+#
+# Positions in the Galactocentric $x$–$z$ and $x$–$y$ planes, the radial distribution
+# with the $r_\mathrm{cut}$ values of the paper's Section 5.6, and the velocities.
+
+# %%
+groups = [
+    (complete, f"complete ({complete.sum()})", plotting.COLORS["complete"], "o"),
+    (included & ~complete, f"line-of-sight only ({(included & ~complete).sum()})",
+     plotting.COLORS["los_only"], "s"),
+    (~included, f"excluded ({(~included).sum()})", plotting.COLORS["excluded"], "x"),
+]
+fig, axes = plt.subplots(1, 2, figsize=(9, 4.2))
+for mask, label, color, marker in groups:
+    for ax, (i, j) in zip(axes, [(0, 2), (0, 1)]):
+        xyz = np.stack([gc["x_kpc"], gc["y_kpc"], gc["z_kpc"]], axis=1)[mask]
+        ax.scatter(xyz[:, i], xyz[:, j], s=14, color=color, marker=marker, label=label)
+for ax, ylabel in zip(axes, ["z [kpc]", "y [kpc]"]):
+    ax.plot(*sun.position_kpc[[0, 2 if ylabel[0] == "z" else 1]], "*", color="gold", ms=12, mec="k")
+    ax.set(xlabel="x [kpc]", ylabel=ylabel, xlim=(-45, 45), ylim=(-45, 45), aspect="equal")
+axes[0].legend(loc="lower left")
+fig.suptitle("Table 3 globular clusters, Galactocentric positions (zoom: |x|, |y|, |z| < 45 kpc)")
+_ = plotting.save_figure(fig, "eadie16_gc_sample_positions", figures_dir)
+
+# %%
+fig, axes = plt.subplots(1, 2, figsize=(9, 3.8))
+bins = np.logspace(np.log10(0.4), np.log10(130), 25)
+axes[0].hist([gc["r_kpc"][m] for m, *_ in groups], bins=bins, stacked=True,
+             color=[g[2] for g in groups], label=[g[1] for g in groups])
+axes[0].set(xscale="log", xlabel="r [kpc]", ylabel="clusters")
+axes[0].legend()
+r_sorted = np.sort(gc["r_kpc"][included])
+axes[1].step(r_sorted, np.arange(1, r_sorted.size + 1)[::-1], where="post", color="k",
+             label="included: N(> r)")
+for r_cut in (5, 10, 15, 20):
+    axes[1].axvline(r_cut, color="0.7", lw=0.8)
+    axes[1].annotate(f"{ours[f'n_beyond_{r_cut}']}", (r_cut, ours[f"n_beyond_{r_cut}"]),
+                     textcoords="offset points", xytext=(3, 3), fontsize=8)
+axes[1].set(xscale="log", xlabel="r [kpc]", ylabel="included clusters beyond r")
+axes[1].legend()
+_ = plotting.save_figure(fig, "eadie16_gc_radial_distribution", figures_dir)
+
+# %%
+fig, axes = plt.subplots(1, 2, figsize=(9, 3.8), sharex=True)
+for mask, label, color, marker in groups[:2]:
+    axes[0].errorbar(gc["r_kpc"][mask], gc["vr"][mask], yerr=gc["vr_err"][mask], fmt=marker,
+                     ms=4, color=color, label=label)
+axes[1].errorbar(gc["r_kpc"][complete], gc["vt"][complete], yerr=gc["vt_err"][complete], fmt="o",
+                 ms=4, color=plotting.COLORS["complete"], label="complete")
+axes[0].axhline(0, color="0.7", lw=0.8)
+axes[0].set(xscale="log", xlabel="r [kpc]", ylabel="$v_r$ [km/s]")
+axes[1].set(xscale="log", xlabel="r [kpc]", ylabel="$v_t$ [km/s]")
+axes[0].legend()
+_ = plotting.save_figure(fig, "eadie16_gc_velocities", figures_dir)
+
+# %% [markdown]
+# ## 7. Halo stars of Bird et al. (2022) — plan
+#
+# The first paper's samples (LAMOST/SEGUE K giants and SEGUE BHB stars) are not public.
+# The next step builds (a) mocks with known truth mirroring them and (b) the public SEGUE
+# BHB stars with Gaia EDR3 proper motions of Barbosa et al. (2022), read from outside the
+# repository. Here we only check that the BHB file, when present, passes the loader.
+
+# %%
+bhb_path = paths.find_external(paths.BARBOSA_BHB_NAME, external_data_dir)
+if bhb_path is None:
+    print("Barbosa et al. (2022) BHB file not found: the halo-star part will use mocks only.")
+else:
+    bhb = catalogs.read_halo_stars(bhb_path)
+    print(f"Barbosa et al. (2022) SEGUE BHB stars: {len(bhb)} rows, {len(bhb.colnames)} columns")

@@ -1,0 +1,86 @@
+"""Notebooks: every .py (the source) has its executed .ipynb with the same code, a
+parameters cell, and the runner reports failures and never leaves a half-written file."""
+
+from __future__ import annotations
+
+import json
+
+import jupytext
+import nbformat
+import pytest
+
+from mwlib import reproduce
+from mwlib.paths import NOTEBOOKS_DIR
+
+
+def _code_cells(nb) -> list[str]:
+    # papermill's injected-parameters cell exists only in runs with overridden parameters.
+    return [
+        cell.source.strip() for cell in nb.cells
+        if cell.cell_type == "code" and "injected-parameters" not in cell.metadata.get("tags", [])
+    ]
+
+
+@pytest.mark.parametrize("name", reproduce.NOTEBOOKS)
+def test_py_and_ipynb_have_the_same_code(name):
+    source = jupytext.read(NOTEBOOKS_DIR / f"{name}.py")
+    ipynb_path = NOTEBOOKS_DIR / f"{name}.ipynb"
+    assert ipynb_path.is_file(), f"{ipynb_path.name} missing: run make reproduce"
+    executed = nbformat.read(ipynb_path, as_version=4)
+    assert _code_cells(source) == _code_cells(executed), (
+        f"{name}.py and {name}.ipynb differ in code: re-execute with "
+        f"python -m mwlib.reproduce --only {name}"
+    )
+
+
+@pytest.mark.parametrize("name", reproduce.NOTEBOOKS)
+def test_notebook_is_executed_paired_and_parameterised(name):
+    executed = nbformat.read(NOTEBOOKS_DIR / f"{name}.ipynb", as_version=4)
+    tagged = [c for c in executed.cells if "parameters" in c.metadata.get("tags", [])]
+    assert len(tagged) == 1
+    assert "seed" in tagged[0].source and "quick" in tagged[0].source
+    assert executed.metadata["jupytext"]["formats"] == "ipynb,py:percent"
+    code = [c for c in executed.cells if c.cell_type == "code"]
+    assert all(c.execution_count is not None for c in code), "notebook not fully executed"
+    assert not any(o.get("output_type") == "error" for c in code for o in c.outputs)
+
+
+def test_parse_value():
+    assert reproduce.parse_value("3") == 3
+    assert reproduce.parse_value("True") is True
+    assert reproduce.parse_value("0.5") == 0.5
+    assert reproduce.parse_value("../data/x.csv") == "../data/x.csv"
+
+
+def test_failing_notebook_is_named_and_leaves_no_output(tmp_path, monkeypatch):
+    monkeypatch.setattr(reproduce, "REPO_ROOT", tmp_path)
+    (tmp_path / "99_broken.py").write_text(
+        "# %% tags=[\"parameters\"]\nseed = 0\n\n# %%\nx = 1\n\n# %%\nraise ValueError('boom')\n"
+    )
+    with pytest.raises(reproduce.NotebookFailed, match=r"99_broken failed in cell 3 .*ValueError: boom"):
+        reproduce.run_notebook("99_broken", notebooks_dir=tmp_path)
+    assert not (tmp_path / "99_broken.ipynb").exists()
+    assert (tmp_path / ".reproduce-failed" / "99_broken.ipynb").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".reproduce-failed", "99_broken.py"]
+
+
+def test_runner_writes_executed_notebook_with_parameters(tmp_path):
+    (tmp_path / "98_ok.py").write_text(
+        "# %% tags=[\"parameters\"]\nseed = 0\n\n# %%\nprint('seed is', seed)\n"
+    )
+    seconds = reproduce.run_notebook("98_ok", {"seed": 7}, notebooks_dir=tmp_path)
+    assert seconds > 0
+    nb = nbformat.read(tmp_path / "98_ok.ipynb", as_version=4)
+    assert "seed is 7" in nb.cells[-1].outputs[0]["text"]
+    assert "papermill" not in nb.metadata  # no per-run timestamps committed
+
+
+def test_timings_record(tmp_path):
+    path = tmp_path / "timings.json"
+    full = {name: 1.0 for name in reproduce.NOTEBOOKS}
+    reproduce.record_timings(full, 7.5, path)
+    assert json.loads(path.read_text()) == {"notebooks": full, "total": 7.5}
+    reproduce.record_timings({"01_data_prep": 3.0}, 3.0, path)
+    record = json.loads(path.read_text())
+    assert record["notebooks"]["01_data_prep"] == 3.0
+    assert record["total"] == pytest.approx(9.0)
