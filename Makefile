@@ -9,8 +9,7 @@ VPY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 # Extra arguments for the runner, e.g. make reproduce ARGS="--only 01_data_prep --quick"
 ARGS ?=
-# Headless, deterministic plotting and no stray threads on the 2-core machine.
-export MPLBACKEND := Agg
+# Notebooks show figures inline (ipykernel's backend); scripts fall back to Agg headless.
 export PYTHONHASHSEED := 0
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 

@@ -10,14 +10,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import matplotlib
+import matplotlib.pyplot as plt
 
-matplotlib.use(os.environ.get("MPLBACKEND", "Agg"))  # headless by default (papermill, CI)
-
-import matplotlib.pyplot as plt  # noqa: E402
-
-from mwlib.io import atomic_path  # noqa: E402
-from mwlib.paths import FIGURES_DIR  # noqa: E402
+from mwlib.io import atomic_path
+from mwlib.paths import FIGURES_DIR
 
 STYLE = {
     "figure.figsize": (6.4, 4.4),

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import re
 import sys
 import time
 from pathlib import Path
@@ -46,6 +47,7 @@ KERNEL_NAME = "python3"
 JUPYTEXT_FORMATS = "ipynb,py:percent"
 # Per-run metadata that would make every rerun a diff in git without telling a reader anything.
 _VOLATILE_CELL_METADATA = ("execution", "papermill")
+_TABLE_ID = re.compile(r'id="table\d+"')
 
 
 def parse_value(text: str):
@@ -62,6 +64,9 @@ def notebook_from_source(name: str, notebooks_dir: Path = NOTEBOOKS_DIR) -> nbfo
     if not source.is_file():
         raise FileNotFoundError(f"notebook source {source} not found")
     nb = jupytext.read(source)
+    # Stable cell ids: a rerun that changes nothing leaves the .ipynb unchanged in git.
+    for index, cell in enumerate(nb.cells):
+        cell.id = f"cell-{index:03d}"
     nb.metadata.setdefault("jupytext", {})["formats"] = JUPYTEXT_FORMATS
     nb.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python", "name": KERNEL_NAME}
     return nb
@@ -73,6 +78,11 @@ def strip_volatile_metadata(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     for cell in nb.cells:
         for key in _VOLATILE_CELL_METADATA:
             cell.metadata.pop(key, None)
+        for output in cell.get("outputs", []):
+            html = output.get("data", {}).get("text/html")
+            if html:  # astropy tables carry a memory address as HTML id
+                html = "".join(html) if isinstance(html, list) else html
+                output["data"]["text/html"] = _TABLE_ID.sub(f'id="table-{cell.id}"', html)
     return nb
 
 

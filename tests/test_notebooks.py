@@ -84,3 +84,17 @@ def test_timings_record(tmp_path):
     record = json.loads(path.read_text())
     assert record["notebooks"]["01_data_prep"] == 3.0
     assert record["total"] == pytest.approx(9.0)
+
+
+def test_reruns_are_byte_stable():
+    """Cell ids and astropy's HTML table ids must not change from run to run."""
+    first = reproduce.notebook_from_source("01_data_prep")
+    second = reproduce.notebook_from_source("01_data_prep")
+    assert [c.id for c in first.cells] == [c.id for c in second.cells]
+    cell = nbformat.v4.new_code_cell("t")
+    cell.id = "cell-007"
+    cell.outputs = [nbformat.v4.new_output(
+        "execute_result", data={"text/html": '<table id="table140070035751824" class="x">'})]
+    nb = nbformat.v4.new_notebook(cells=[cell])
+    html = reproduce.strip_volatile_metadata(nb).cells[0].outputs[0]["data"]["text/html"]
+    assert html == '<table id="table-cell-007" class="x">'
