@@ -40,7 +40,7 @@ class ColumnSpec:
     """What a CSV column must hold."""
 
     name: str
-    kind: Literal["float", "int", "str"] = "float"
+    kind: Literal["float", "int", "bool", "str"] = "float"
     required: bool = True  # every row must have a (finite) value
     non_negative: bool = False  # distances, radii, uncertainties
     bounds: tuple[float, float] | None = None  # inclusive valid range, e.g. cos(xi)
@@ -100,6 +100,18 @@ def _parse_numeric(path: Path, spec: ColumnSpec, raw: np.ndarray) -> np.ndarray:
     return values
 
 
+def _parse_bool(path: Path, spec: ColumnSpec, raw: np.ndarray) -> np.ndarray:
+    text = np.char.lower(np.char.strip(raw.astype(str)))
+    true, false = np.isin(text, ["true", "1"]), np.isin(text, ["false", "0"])
+    if not (true | false).all():
+        bad = int(np.flatnonzero(~(true | false))[0])
+        raise ValueError(
+            f"{path}: line {_line_number(bad)}, column '{spec.name}': "
+            f"{str(raw[bad])!r} is not True/False"
+        )
+    return true
+
+
 def _is_float(text: str) -> bool:
     try:
         float(text)
@@ -143,7 +155,9 @@ def read_validated_csv(path: str | os.PathLike, specs: list[ColumnSpec]) -> Tabl
     for name in header:
         raw = columns[name]
         spec = spec_by_name.get(name)
-        if spec is None or spec.kind == "str":
+        if spec is not None and spec.kind == "bool":
+            table[name] = _parse_bool(path, spec, raw)
+        elif spec is None or spec.kind == "str":
             text = np.char.strip(raw.astype(str))
             if spec is not None and spec.required and (text == "").any():
                 bad = int(np.flatnonzero(text == "")[0])
@@ -485,6 +499,39 @@ def eadie16_gc_kinematics(
         }
     )
     return out
+
+
+GC_KINEMATICS_SPECS = [
+    ColumnSpec("name", "str"),
+    ColumnSpec("r_kpc", non_negative=True),
+    ColumnSpec("vr", required=False),
+    ColumnSpec("vt", required=False, non_negative=True),
+    ColumnSpec("vtheta", required=False),
+    ColumnSpec("vphi", required=False),
+    ColumnSpec("vr_err", required=False, non_negative=True),
+    ColumnSpec("vt_err", required=False, non_negative=True),
+    ColumnSpec("vlos", required=False),
+    ColumnSpec("vlos_gsr", required=False),
+    ColumnSpec("cos_xi", required=False, bounds=(-1.0, 1.0)),
+    ColumnSpec("complete", "bool"),
+    ColumnSpec("included", "bool"),
+]
+
+
+def read_gc_kinematics(path: str | os.PathLike) -> Table:
+    """Read ``results/gc_kinematics.csv`` written by notebook 01 (validated)."""
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"{path} not found: run notebook 01 (01_data_prep) first")
+    table = read_validated_csv(path, GC_KINEMATICS_SPECS)
+    for name in ("ra", "dec", "distance_kpc", "pmra", "pmdec", "x_kpc", "y_kpc", "z_kpc"):
+        if name in table.colnames:
+            table[name] = np.where(np.char.strip(table[name]) == "", "nan", table[name]).astype(float)
+    unknown = table["included"] & np.isnan(table["vr"])
+    if unknown.any():
+        bad = int(np.flatnonzero(unknown)[0])
+        raise ValueError(f"{path}: line {_line_number(bad)}, column 'vr': included cluster without vr")
+    return table
 
 
 # --------------------------------------------------------------------------------------

@@ -230,3 +230,20 @@ def test_distances_agree_with_harris_r_sun(gc_kinematics):
     # r_gc in Table 3 is Harris's, transcribed
     table_r = dict(zip(gc_kinematics["name"], gc_kinematics["r_kpc"]))
     assert all(table_r[n] == r for n, r in zip(harris["name"], harris["r_gc_kpc"]))
+
+
+def test_gc_kinematics_round_trip(tmp_path, gc_kinematics):
+    from mwlib import io
+
+    path = tmp_path / "gc_kinematics.csv"
+    io.write_table_csv(path, gc_kinematics["name", "r_kpc", "vr", "vt", "vtheta", "vphi", "vr_err",
+                                           "vt_err", "vlos", "vlos_gsr", "cos_xi", "complete", "included"])
+    table = catalogs.read_gc_kinematics(path)
+    assert table["included"].dtype == bool and table["included"].sum() == 89
+    assert np.allclose(table["vt"], gc_kinematics["vt"], equal_nan=True)
+    text = path.read_text().replace("True", "maybe", 1)
+    path.write_text(text)
+    with pytest.raises(ValueError, match=r"'maybe' is not True/False"):
+        catalogs.read_gc_kinematics(path)
+    with pytest.raises(FileNotFoundError, match="run notebook 01"):
+        catalogs.read_gc_kinematics(tmp_path / "absent.csv")
