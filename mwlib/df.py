@@ -75,7 +75,6 @@ from __future__ import annotations
 import logging
 import math
 import os
-import tempfile
 import time
 import warnings
 from dataclasses import dataclass, field, replace
@@ -86,6 +85,7 @@ from scipy.special import betaln, exprel, gammaln
 
 from mwlib.constants import G_KPC_KMS2_PER_MSUN
 from mwlib import sampling
+from mwlib.io import atomic_path, write_json
 
 logger = logging.getLogger(__name__)
 
@@ -733,8 +733,6 @@ class FitResult:
 
     def save_npz(self, path: str | os.PathLike) -> None:
         """Write draws, chains and diagnostics to ``path`` atomically (temp file + os.replace)."""
-        path = os.fspath(path)
-        directory = os.path.dirname(os.path.abspath(path))
         arrays: dict[str, Any] = {f"sample_{k}": v for k, v in self.samples.items()}
         arrays.update({f"chain_{k}": v for k, v in self.chains.items()})
         arrays.update({f"rhat_{k}": v for k, v in self.rhat.items()})
@@ -745,15 +743,8 @@ class FitResult:
         arrays["n_tracers"] = np.array(self.n_tracers)
         if self.vt_draws is not None:
             arrays["vt_draws_kms"] = self.vt_draws
-        fd, tmp = tempfile.mkstemp(dir=directory, prefix=".tmp_", suffix=".npz")
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                np.savez(fh, **arrays)
-            os.replace(tmp, path)
-        except BaseException:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-            raise
+        with atomic_path(path) as tmp:
+            np.savez(tmp, **arrays)
 
 
 class ConvergenceWarning(UserWarning):
@@ -858,3 +849,56 @@ def fit(tracers: Any, scenario: Scenario, *, seed: int, sampler: SamplerKind = "
 
 def _fmt(d: Mapping[str, float]) -> str:
     return ", ".join(f"{k}={v:.3g}" for k, v in d.items())
+
+
+# --------------------------------------------------------------------------------------------
+# Running the paper's analysis on a tracer table
+# --------------------------------------------------------------------------------------------
+def gc_tracers(table: Any) -> dict[str, np.ndarray]:
+    """The fit input from the globular-cluster data product (notebook 01).
+
+    Included clusters only; ``vt`` is NaN for the line-of-sight-only ones.
+    """
+    included = np.asarray(table["included"], bool)
+    complete = np.asarray(table["complete"], bool)[included]
+    return {
+        "r": np.asarray(table["r_kpc"], float)[included],
+        "vr": np.asarray(table["vr"], float)[included],
+        "vt": np.where(complete, np.asarray(table["vt"], float)[included], np.nan),
+    }
+
+
+def fit_scenarios(tracers: Any, scenarios: Mapping[str, Scenario], *, seed: int,
+                  alpha_prior: tuple[float, float] | None = None, progress: bool = True,
+                  **fit_kwargs: Any) -> dict[str, FitResult]:
+    """Fit every scenario (same seed for each, so reruns are identical), with a progress bar."""
+    from tqdm import tqdm
+
+    results = {}
+    for name in tqdm(list(scenarios), desc="scenarios", disable=not progress):
+        scenario = scenarios[name]
+        results[name] = fit(tracers, scenario, seed=seed,
+                            alpha_prior=alpha_prior if scenario.needs_alpha_prior else None,
+                            **fit_kwargs)
+    return results
+
+
+def write_results(results: Mapping[str, FitResult], results_dir: str | os.PathLike) -> dict[str, Any]:
+    """``<dir>/df/<scenario>.npz`` chains and ``<dir>/df_summary.json``, each written atomically."""
+    from pathlib import Path
+
+    directory = Path(results_dir)
+    (directory / "df").mkdir(parents=True, exist_ok=True)
+    for name, result in results.items():
+        result.save_npz(directory / "df" / f"{name}.npz")
+    summary = {name: result.summary() for name, result in results.items()}
+    write_json(directory / "df_summary.json", summary)
+    return summary
+
+
+def direct_anisotropy(vr_kms: Any, vtheta_kms: Any, vphi_kms: Any) -> float:
+    """beta = 1 - (sigma_theta^2 + sigma_phi^2) / (2 sigma_r^2) from sample variances (Eq. 11)."""
+    vr, vtheta, vphi = (np.asarray(v, float) for v in (vr_kms, vtheta_kms, vphi_kms))
+    if not (vr.size == vtheta.size == vphi.size >= 2) or not np.isfinite([vr, vtheta, vphi]).all():
+        raise ValueError("need at least two tracers with finite (vr, vtheta, vphi)")
+    return float(1 - (np.var(vtheta, ddof=1) + np.var(vphi, ddof=1)) / (2 * np.var(vr, ddof=1)))

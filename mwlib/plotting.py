@@ -62,3 +62,24 @@ def save_figure(fig, name: str, figures_dir: str | os.PathLike | None = None) ->
             fig.savefig(tmp, format=suffix[1:], metadata={"CreationDate": None} if suffix == ".pdf" else None)
         paths.append(target)
     return paths
+
+
+def credible_band(ax, r_kpc, mass_draws, levels=(95, 75, 50), color="0.2", label: str = ""):
+    """Shade central credible regions of M(<r) draws (n_draws, n_r), widest first."""
+    import numpy as np
+
+    for i, level in enumerate(sorted(levels, reverse=True)):
+        low, high = np.percentile(mass_draws, [50 - level / 2, 50 + level / 2], axis=0)
+        ax.fill_between(r_kpc, low, high, color=color, alpha=0.18 + 0.2 * i, lw=0,
+                        label=f"{label}{level}%" if label is not None else None)
+    ax.plot(r_kpc, np.median(mass_draws, axis=0), color=color, lw=1)
+
+
+def joint_contours(ax, x, y, levels=(0.10, 0.30, 0.50, 0.75, 0.95), color="k", smooth=1.0,
+                   bins=50, **kwargs):
+    """Joint credible-region contours of two parameters (corner's hist2d, no points)."""
+    import corner
+
+    corner.hist2d(x, y, ax=ax, levels=levels, color=color, smooth=smooth, bins=bins,
+                  plot_datapoints=False, plot_density=False, fill_contours=False,
+                  no_fill_contours=True, **kwargs)
