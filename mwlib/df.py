@@ -729,6 +729,7 @@ class FitResult:
             "ess": dict(self.ess),
             "acceptance": float(np.mean(acc)) if acc else float("nan"),
             "n_tracers": self.n_tracers,
+            "converged": self.converged,  # R-hat < rhat_max and ESS > ess_min for every free parameter
         }
 
     def save_npz(self, path: str | os.PathLike) -> None:

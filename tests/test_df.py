@@ -345,7 +345,7 @@ def test_fit_result_api(small_mock, tmp_path):
     assert res.mass(np.array([10.0, 50.0, 125.0])).shape == (n, 3)
     np.testing.assert_allclose(res.mass(np.array([125.0]))[:, 0], res.mass(125.0))
     s = res.summary()
-    assert set(s) == {"params", "M125", "Mvir", "rvir", "rhat", "ess", "acceptance", "n_tracers"}
+    assert set(s) == {"params", "M125", "Mvir", "rvir", "rhat", "ess", "acceptance", "n_tracers", "converged"}
     assert set(s["M125"]) == {"mean", "median", "q2.5", "q25", "q75", "q97.5"}
     assert s["n_tracers"] == 60
     assert s["M125"]["q2.5"] < s["M125"]["median"] < s["M125"]["q97.5"]
