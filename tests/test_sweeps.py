@@ -1,0 +1,46 @@
+"""The sweep executor: same results in task order locally, in one process and on dask."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from mwlib import sweeps
+
+
+def _draw(task):
+    rng = np.random.default_rng(task["seed"])
+    return {"seed": task["seed"], "value": float(rng.normal(task["mean"], 1.0, 1000).mean())}
+
+
+TASKS = [{"seed": s, "mean": float(s)} for s in range(6)]
+
+
+def test_local_processes_keep_task_order_and_seeds():
+    serial = sweeps.run_sweep(_draw, TASKS, max_workers=1, progress=False)
+    parallel = sweeps.run_sweep(_draw, TASKS, max_workers=2, progress=False)
+    assert [r["seed"] for r in parallel] == list(range(6))
+    assert serial == parallel
+    assert [round(r["value"]) for r in serial] == list(range(6))
+
+
+def test_empty_sweep():
+    assert sweeps.run_sweep(_draw, [], progress=False) == []
+
+
+def test_dask_local_cluster_by_address():
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False, protocol="tcp",
+                                  dashboard_address=None) as cluster:
+        address = cluster.scheduler_address
+        assert address.startswith("tcp://127.0.0.1") or address.startswith("tcp://localhost")
+        on_dask = sweeps.run_sweep(_draw, TASKS, scheduler=address, progress=False)
+    assert on_dask == sweeps.run_sweep(_draw, TASKS, max_workers=1, progress=False)
+
+
+def test_errors_propagate():
+    def boom(task):
+        raise RuntimeError(f"task {task['seed']} failed")
+
+    with pytest.raises(RuntimeError, match="task 0 failed"):
+        sweeps.run_sweep(boom, TASKS[:1], max_workers=1, progress=False)
