@@ -562,3 +562,26 @@ def read_harris_positions(path: str | os.PathLike) -> Table:
         {"name": names, "l": numbers[:, 0], "b": numbers[:, 1],
          "r_sun_kpc": numbers[:, 2], "r_gc_kpc": numbers[:, 3]}
     )
+
+
+def galpy_gc_kinematics(sun: coords.SolarParameters = coords.EADIE16_SUN,
+                        catalogue: dict | None = None) -> Table:
+    """Galactocentric kinematics of every globular cluster with full 6D data in galpy's catalogue.
+
+    Gaia EDR3 proper motions and Baumgardt et al. distances and line-of-sight velocities
+    (galpy's ``named_objects.json``, collection ``MWglobularclusters``); no Monte Carlo errors.
+    Columns: galpy_key, ra, dec, distance_kpc, r_kpc, vr, vtheta, vphi, vt.
+    """
+    catalogue = catalogue if catalogue is not None else load_galpy_named_objects()
+    keys = [k for k in catalogue["_collections"]["MWglobularclusters"]
+            if all(np.isfinite(catalogue[k].get(f, np.nan))
+                   for f in ("ra", "dec", "distance", "pmra", "pmdec", "vlos"))]
+    values = np.array([[catalogue[k][f] for f in ("ra", "dec", "distance", "pmra", "pmdec", "vlos")]
+                       for k in keys], dtype=float)
+    position, velocity = coords.galactocentric_phase_space(*values.T, sun)
+    sph = coords.spherical_velocities(position, velocity)
+    table = Table({"galpy_key": np.array(keys), "ra": values[:, 0], "dec": values[:, 1],
+                   "distance_kpc": values[:, 2]})
+    for key in ("r", "vr", "vtheta", "vphi", "vt"):
+        table["r_kpc" if key == "r" else key] = sph[key]
+    return table

@@ -903,3 +903,40 @@ def direct_anisotropy(vr_kms: Any, vtheta_kms: Any, vphi_kms: Any) -> float:
     if not (vr.size == vtheta.size == vphi.size >= 2) or not np.isfinite([vr, vtheta, vphi]).all():
         raise ValueError("need at least two tracers with finite (vr, vtheta, vphi)")
     return float(1 - (np.var(vtheta, ddof=1) + np.var(vphi, ddof=1)) / (2 * np.var(vr, ddof=1)))
+
+
+#: Percentiles kept by :func:`sweep_fit` for mass profiles: the 50, 75 and 95% central regions.
+PROFILE_PERCENTILES: tuple[float, ...] = (2.5, 12.5, 25.0, 50.0, 75.0, 87.5, 97.5)
+
+
+def sweep_fit(task: Mapping[str, Any]) -> dict[str, Any]:
+    """One fit of a sweep (picklable, for :func:`mwlib.sweeps.run_sweep`).
+
+    ``task`` keys: ``tracers`` (dict of r, vr, vt arrays), ``scenario`` (a key of
+    :data:`SCENARIOS` or a :class:`Scenario`), ``seed``; optional ``alpha_prior``,
+    ``r_min_kpc`` (keep tracers beyond it), ``radii_kpc`` (M(<r) summaries),
+    ``profile_r_kpc`` (a grid for mass-profile percentiles), ``fit_kwargs``, and any
+    labels, which are passed through. Returns the labels, :meth:`FitResult.summary`,
+    the sample size and incomplete fraction, ``mass_at`` and ``profile``.
+    """
+    tracers = {k: np.asarray(v, float) for k, v in task["tracers"].items()}
+    r_min = task.get("r_min_kpc")
+    if r_min is not None:
+        keep = tracers["r"] > r_min
+        tracers = {k: v[keep] for k, v in tracers.items()}
+    scenario = task["scenario"]
+    scenario = SCENARIOS[scenario] if isinstance(scenario, str) else scenario
+    result = fit(tracers, scenario, seed=int(task["seed"]),
+                 alpha_prior=task.get("alpha_prior") if scenario.needs_alpha_prior else None,
+                 warn=False, **task.get("fit_kwargs", {}))
+    out = {k: v for k, v in task.items() if k not in ("tracers", "fit_kwargs", "alpha_prior")}
+    out["scenario"] = scenario.name or str(task["scenario"])
+    out["summary"] = result.summary()
+    out["n_tracers"] = int(tracers["r"].size)
+    out["incomplete_fraction"] = float(np.isnan(tracers["vt"]).mean())
+    out["mass_at"] = {float(r): _quantile_summary(result.mass(float(r))) for r in task.get("radii_kpc", ())}
+    if "profile_r_kpc" in task:
+        grid = np.asarray(task["profile_r_kpc"], float)
+        out["profile"] = {"r_kpc": grid, "percentiles": np.array(PROFILE_PERCENTILES),
+                          "mass_msun": np.percentile(result.mass(grid), PROFILE_PERCENTILES, axis=0)}
+    return out

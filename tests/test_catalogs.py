@@ -247,3 +247,15 @@ def test_gc_kinematics_round_trip(tmp_path, gc_kinematics):
         catalogs.read_gc_kinematics(path)
     with pytest.raises(FileNotFoundError, match="run notebook 01"):
         catalogs.read_gc_kinematics(tmp_path / "absent.csv")
+
+
+def test_galpy_edr3_kinematics_cover_the_sample(gc_kinematics):
+    catalogue = catalogs.load_galpy_named_objects()
+    edr3 = catalogs.galpy_gc_kinematics(catalogue=catalogue)
+    assert len(edr3) == 161
+    assert np.isfinite(edr3["vt"]).all() and (edr3["r_kpc"] > 0).all()
+    keys = {catalogs.galpy_key(n, catalogue) for n in gc_kinematics["name"][gc_kinematics["included"]]}
+    assert keys <= set(edr3["galpy_key"])
+    # Same sky positions, modern distances: radii agree roughly with Harris's.
+    row = dict(zip(edr3["galpy_key"], edr3["r_kpc"]))
+    assert row["NGC104"] == pytest.approx(7.4, rel=0.1)
