@@ -34,10 +34,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import emcee
 import numpy as np
 from scipy.optimize import minimize
 from scipy.special import exprel
+
+from mwlib.sampling import run_seeded_ensemble
 
 __all__ = [
     "BrokenPowerLaw",
@@ -313,11 +314,7 @@ def fit_broken_power_law(
     p0 = best + scale * rng.standard_normal((n_walkers, 4))
     inside = np.all((p0 > bounds[:, 0]) & (p0 < bounds[:, 1]), axis=1)
     p0[~inside] = best  # rare: start exactly at the optimum, which is inside the prior
-    emcee_state = np.random.RandomState(int(rng.integers(0, 2**32 - 1)))
-    sampler = emcee.EnsembleSampler(n_walkers, 4, _bpl_log_prob, args=args, vectorize=True)
-    sampler.run_mcmc(
-        emcee.State(p0, random_state=emcee_state.get_state()), n_steps, progress=progress
-    )
+    sampler = run_seeded_ensemble(_bpl_log_prob, p0, n_steps, rng, args=args, progress=progress)
     samples = sampler.get_chain(discard=n_burn, flat=True)
     pct = np.percentile(samples, (16, 50, 84), axis=0)
     return BrokenPowerLawFit(

@@ -27,10 +27,11 @@ from __future__ import annotations
 import warnings
 from dataclasses import dataclass
 
-import emcee
 import numpy as np
 from astropy.table import Table
 from scipy.optimize import least_squares
+
+from mwlib.sampling import run_seeded_ensemble
 
 __all__ = [
     "KG_EDGES_KPC",
@@ -550,14 +551,8 @@ def fit_sigma_r_exponential(
     p0 = best * (1.0 + 1e-3 * rng.standard_normal((n_walkers, 2)))
     p0[:, 1] = np.clip(p0[:, 1], 1e-9 * h_r_max_kpc, (1 - 1e-9) * h_r_max_kpc)
     p0[:, 0] = np.abs(p0[:, 0])
-    emcee_state = np.random.RandomState(int(rng.integers(0, 2**32 - 1)))
-
-    sampler = emcee.EnsembleSampler(
-        n_walkers, 2, _exp_log_prob, args=(r, sig, err, h_r_max_kpc), vectorize=True
-    )
-    sampler.run_mcmc(
-        emcee.State(p0, random_state=emcee_state.get_state()), n_steps, progress=progress
-    )
+    sampler = run_seeded_ensemble(_exp_log_prob, p0, n_steps, rng, args=(r, sig, err, h_r_max_kpc),
+                                  progress=progress)
     samples = sampler.get_chain(discard=n_burn, flat=True)
     pct = np.percentile(samples, (16, 50, 84), axis=0)
     return ExponentialSigmaFit(

@@ -50,7 +50,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
-import emcee
 import numpy as np
 from astropy.table import Table
 from scipy.optimize import minimize
@@ -58,6 +57,7 @@ from scipy.special import gamma as gamma_fn
 from scipy.special import gammainc
 
 from mwlib.constants import G_KPC_KMS2_PER_MSUN
+from mwlib.sampling import run_seeded_ensemble
 
 __all__ = [
     "H0_KMS_PER_MPC",
@@ -458,9 +458,7 @@ def fit_nfw(
     p0 = best * (1.0 + 1e-3 * rng.standard_normal((n_walkers, 2)))
     bad = ~np.isfinite(_nfw_log_prob(p0, *args))
     p0[bad] = best
-    emcee_state = np.random.RandomState(int(rng.integers(0, 2**32 - 1)))
-    sampler = emcee.EnsembleSampler(n_walkers, 2, _nfw_log_prob, args=args, vectorize=True)
-    sampler.run_mcmc(emcee.State(p0, random_state=emcee_state.get_state()), n_steps, progress=progress)
+    sampler = run_seeded_ensemble(_nfw_log_prob, p0, n_steps, rng, args=args, progress=progress)
     samples = sampler.get_chain(discard=n_burn, flat=True)
 
     m200 = m200_from_r200(samples[:, 0], h0_kms_per_mpc)

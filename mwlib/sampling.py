@@ -311,3 +311,17 @@ class HybridGibbsRun:
 
     def acceptance_vt(self) -> float:
         return float(np.mean(self._accepted_vt) / max(self._n_kept, 1)) if self.n_vt else float("nan")
+
+
+def run_seeded_ensemble(log_prob: Callable, p0: np.ndarray, n_steps: int, rng: np.random.Generator,
+                        args: tuple = (), progress: bool = False) -> emcee.EnsembleSampler:
+    """Run emcee (``vectorize=True``) from walkers ``p0`` with its random state drawn from ``rng``.
+
+    emcee 3.1.6 keeps its own legacy RandomState, seeded from numpy's global state unless
+    it is handed one; seeding it from ``rng`` makes the run a function of ``rng`` alone.
+    """
+    p0 = np.asarray(p0, float)
+    emcee_state = np.random.RandomState(int(rng.integers(0, 2**32 - 1)))
+    sampler = emcee.EnsembleSampler(p0.shape[0], p0.shape[1], log_prob, args=args, vectorize=True)
+    sampler.run_mcmc(emcee.State(p0, random_state=emcee_state.get_state()), n_steps, progress=progress)
+    return sampler
