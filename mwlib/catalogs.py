@@ -90,6 +90,10 @@ def _parse_numeric(path: Path, spec: ColumnSpec, raw: np.ndarray) -> np.ndarray:
                 f"{values[bad]} is outside [{low}, {high}]"
             )
     if spec.kind == "int":
+        try:  # exact for integers beyond 2**53 (e.g. 19-digit SDSS object ids)
+            return np.where(empty, "0", text).astype(np.int64)
+        except (ValueError, OverflowError):
+            pass
         if (values != np.round(values)).any():
             bad = int(np.flatnonzero(values != np.round(values))[0])
             raise ValueError(
@@ -585,3 +589,192 @@ def galpy_gc_kinematics(sun: coords.SolarParameters = coords.EADIE16_SUN,
     for key in ("r", "vr", "vtheta", "vphi", "vt"):
         table["r_kpc" if key == "r" else key] = sph[key]
     return table
+
+
+# --------------------------------------------------------------------------------------
+# One table format for halo stars (Bird et al. 2022, Section 4.1): real data and mocks
+# --------------------------------------------------------------------------------------
+#
+# Columns (units in the names; ra, dec in degrees):
+#   star_id                       unique identifier (text)
+#   ra, dec                       ICRS position [deg]
+#   distance_kpc, distance_err_kpc        heliocentric distance and its 1-sigma error
+#   vlos_kms, vlos_err_kms                heliocentric line-of-sight velocity
+#   pmra_masyr, pmra_err_masyr            mu_alpha* = mu_alpha cos(delta)
+#   pmdec_masyr, pmdec_err_masyr          mu_delta
+#   pm_corr                               correlation of the two proper-motion errors
+#   sample, survey                        labels, e.g. "bhb_barbosa" / "SEGUE", "kgiant_mock" / "LAMOST"
+# optional:
+#   feh                                   [Fe/H] [dex]
+#   sgr_member, iom_group, substructure   substructure flags (mwlib.substructure)
+
+HALO_TABLE_SPECS = [
+    ColumnSpec("star_id", "str"),
+    ColumnSpec("ra", bounds=(0.0, 360.0)),
+    ColumnSpec("dec", bounds=(-90.0, 90.0)),
+    ColumnSpec("distance_kpc", non_negative=True),
+    ColumnSpec("distance_err_kpc", non_negative=True),
+    ColumnSpec("vlos_kms"),
+    ColumnSpec("vlos_err_kms", non_negative=True),
+    ColumnSpec("pmra_masyr"),
+    ColumnSpec("pmra_err_masyr", non_negative=True),
+    ColumnSpec("pmdec_masyr"),
+    ColumnSpec("pmdec_err_masyr", non_negative=True),
+    ColumnSpec("pm_corr", bounds=(-1.0, 1.0)),
+    ColumnSpec("sample", "str"),
+    ColumnSpec("survey", "str"),
+]
+HALO_TABLE_OPTIONAL_SPECS = [
+    ColumnSpec("feh", required=False, bounds=(-10.0, 2.0)),
+    ColumnSpec("sgr_member", "bool"),
+    ColumnSpec("iom_group", "int"),
+    ColumnSpec("substructure", "bool"),
+]
+HALO_TABLE_COLUMNS: tuple[str, ...] = tuple(spec.name for spec in HALO_TABLE_SPECS)
+
+#: Bird et al. (2022, Section 4.1; from Bird et al. 2021): LAMOST K-giant line-of-sight
+#: velocities are corrected by *adding* this offset [km/s] (published value).
+LAMOST_VLOS_OFFSET_KMS: float = 8.0
+
+_HALO_FORMATS = {
+    "ra": "%.7f", "dec": "%.7f", "distance_kpc": "%.5f", "distance_err_kpc": "%.5f",
+    "vlos_kms": "%.3f", "vlos_err_kms": "%.3f", "pmra_masyr": "%.5f", "pmra_err_masyr": "%.5f",
+    "pmdec_masyr": "%.5f", "pmdec_err_masyr": "%.5f", "pm_corr": "%.4f", "feh": "%.3f",
+}
+
+
+def _header(path: Path) -> list[str]:
+    with path.open(newline="") as handle:
+        try:
+            return [name.strip() for name in next(csv.reader(handle))]
+        except StopIteration:
+            raise ValueError(f"{path}: the file is empty") from None
+
+
+def read_halo_table(path: str | os.PathLike) -> Table:
+    """Read a halo-star table in the format above, validating every column.
+
+    Raises ``ValueError`` naming the file, line and column of the first bad value (missing
+    column, text in a numeric column, empty required entry, negative distance or error,
+    |pm_corr| > 1, ra/dec out of range), a zero distance, or a duplicated ``star_id``.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"{path}: no such file")
+    header = _header(path)
+    specs = HALO_TABLE_SPECS + [s for s in HALO_TABLE_OPTIONAL_SPECS if s.name in header]
+    table = read_validated_csv(path, specs)
+    zero = np.flatnonzero(table["distance_kpc"] <= 0)
+    if zero.size:
+        raise ValueError(
+            f"{path}: line {_line_number(int(zero[0]))}, column 'distance_kpc': "
+            "the distance must be positive"
+        )
+    ids, counts = np.unique(table["star_id"], return_counts=True)
+    if (counts > 1).any():
+        repeated = str(ids[counts > 1][0])
+        dup = np.flatnonzero(table["star_id"] == repeated)
+        raise ValueError(
+            f"{path}: line {_line_number(int(dup[1]))}, column 'star_id': "
+            f"{repeated!r} repeats line {_line_number(int(dup[0]))}"
+        )
+    return table
+
+
+def write_halo_table(path: str | os.PathLike, table: Table) -> Path:
+    """Write the format's columns (and the optional ones present) atomically, rounded."""
+    from mwlib.io import write_table_csv
+
+    names = list(HALO_TABLE_COLUMNS) + [
+        s.name for s in HALO_TABLE_OPTIONAL_SPECS if s.name in table.colnames
+    ]
+    missing = [n for n in HALO_TABLE_COLUMNS if n not in table.colnames]
+    if missing:
+        raise ValueError(f"table lacks halo-table column(s) {', '.join(missing)}")
+    out = Table(table[names], copy=True)
+    out.meta = {}
+    for name, fmt in _HALO_FORMATS.items():
+        if name in out.colnames:
+            out[name].info.format = fmt
+    return write_table_csv(path, out)
+
+
+def correct_vlos_offsets(
+    table: Table, offsets_kms: dict[str, float] | None = None
+) -> tuple[Table, np.ndarray]:
+    """Add a per-survey offset to ``vlos_kms`` (default: +8 km/s to LAMOST, Bird et al. 2022).
+
+    Returns the corrected copy and the offset applied to each star.
+    """
+    offsets_kms = {"LAMOST": LAMOST_VLOS_OFFSET_KMS} if offsets_kms is None else offsets_kms
+    out = table.copy()
+    applied = np.zeros(len(out))
+    for survey, offset in offsets_kms.items():
+        applied[np.asarray(out["survey"]) == survey] = float(offset)
+    out["vlos_kms"] = np.asarray(out["vlos_kms"], float) + applied
+    return out, applied
+
+
+# --------------------------------------------------------------------------------------
+# Barbosa et al. (2022): the file as distributed, and its conversion to the halo format
+# --------------------------------------------------------------------------------------
+
+#: As :data:`HALO_STAR_SPECS`, but ``objid`` read as text: the SDSS object ids have 19
+#: digits, more than a float64 (and hence the "int" reader) keeps exactly — as integers
+#: 79 pairs of different stars would share an id.
+BARBOSA_BHB_SPECS = [ColumnSpec("objid", "str")] + [s for s in HALO_STAR_SPECS if s.name != "objid"]
+
+
+def read_barbosa_bhb(path: str | os.PathLike) -> Table:
+    """Read ``barbosa2022_segue_bhb_edr3.csv`` as distributed (distances in pc), validated."""
+    table = read_validated_csv(path, BARBOSA_BHB_SPECS)
+    ids, counts = np.unique(table["objid"], return_counts=True)
+    if (counts > 1).any():
+        raise ValueError(f"{path}: duplicated objid(s) {ids[counts > 1][:5]}")
+    return table
+
+
+def barbosa_to_halo_table(
+    raw: Table,
+    *,
+    distance: Literal["gr", "ur"] = "gr",
+    distance_err_frac: float | None = 0.10,
+    sample: str = "bhb_barbosa",
+) -> Table:
+    """Barbosa et al. (2022) columns -> the halo-star format.
+
+    * distance: ``dist_gr`` or ``dist_ur`` (pc -> kpc), the (g-r) or (u-r) calibration;
+    * distance error: ``distance_err_frac`` x distance (Bird et al. 2022 quote 10 per cent
+      for their BHB stars, Section 4.3) or, if None, the file's ``dist_*_unc`` (which
+      propagate only the absolute-magnitude calibration and are ~1-2 per cent);
+    * the file has no proper-motion correlation: ``pm_corr`` = 0; no [Fe/H] column;
+    * ``survey`` = "SEGUE"; ``probability`` (per cent) is kept as an extra column.
+    """
+    if distance not in ("gr", "ur"):
+        raise ValueError(f"distance must be 'gr' or 'ur', got {distance!r}")
+    dist_kpc = np.asarray(raw[f"dist_{distance}"], float) / 1000.0
+    if distance_err_frac is None:
+        dist_err = np.asarray(raw[f"dist_{distance}_unc"], float) / 1000.0
+    else:
+        if not distance_err_frac >= 0:
+            raise ValueError("distance_err_frac must be non-negative")
+        dist_err = distance_err_frac * dist_kpc
+    n = len(raw)
+    out = Table()
+    out["star_id"] = np.asarray(raw["objid"], dtype=str)
+    out["ra"] = np.asarray(raw["ra"], float)
+    out["dec"] = np.asarray(raw["dec"], float)
+    out["distance_kpc"] = dist_kpc
+    out["distance_err_kpc"] = dist_err
+    out["vlos_kms"] = np.asarray(raw["rv_adop"], float)
+    out["vlos_err_kms"] = np.asarray(raw["rv_adop_unc"], float)
+    out["pmra_masyr"] = np.asarray(raw["pmra"], float)
+    out["pmra_err_masyr"] = np.asarray(raw["pmra_error"], float)
+    out["pmdec_masyr"] = np.asarray(raw["pmdec"], float)
+    out["pmdec_err_masyr"] = np.asarray(raw["pmdec_error"], float)
+    out["pm_corr"] = np.zeros(n)
+    out["sample"] = np.full(n, sample)
+    out["survey"] = np.full(n, "SEGUE")
+    out["probability"] = np.asarray(raw["probability"], float)
+    out.meta.update(distance_calibration=distance, distance_err_frac=distance_err_frac)
+    return out

@@ -28,8 +28,7 @@
 # 3. the inclusion rules, with $\cos\xi$ computed from positions;
 # 4. the data product `results/gc_kinematics.csv` and figures of the sample.
 #
-# The halo-star samples of Bird et al. (2022) are prepared in a later section of this
-# notebook (see the plan at the end).
+# The halo-star samples of Bird et al. (2022) are prepared in Section 7 of this notebook.
 
 # %% tags=["parameters"]
 seed = 0  # seeds the Monte Carlo error propagation
@@ -39,6 +38,12 @@ gc_table = "../data/eadie_harris2016_table3.csv"
 external_data_dir = None  # where harris2010_mwgc.dat / the BHB file live (None: search)
 results_dir = "../results"
 figures_dir = "../figures"
+# Section 7 (halo stars of Bird et al. 2022)
+halo_seed = 2022  # seeds the halo-star mocks and the substructure background
+use_real_bhb = True  # False: mocks only, even when the Barbosa et al. (2022) file is present
+mock_m200_msun = 1.0e12  # NFW halo of the mocks (200 rho_crit, H0 = 67.8)
+mock_concentration = 12.0
+derived_external_dir = "../data/external"  # git-ignored: the selected real stars are not redistributed
 
 # %%
 from pathlib import Path
@@ -273,17 +278,198 @@ axes[0].legend()
 _ = plotting.save_figure(fig, "eadie16_gc_velocities", figures_dir)
 
 # %% [markdown]
-# ## 7. Halo stars of Bird et al. (2022) — plan
+# ## 7. Halo stars of Bird et al. (2022)
 #
-# The first paper's samples (LAMOST/SEGUE K giants and SEGUE BHB stars) are not public.
-# The next step builds (a) mocks with known truth mirroring them and (b) the public SEGUE
-# BHB stars with Gaia EDR3 proper motions of Barbosa et al. (2022), read from outside the
-# repository. Here we only check that the BHB file, when present, passes the loader.
+# The first paper measures velocity dispersions of 10762 K giants (LAMOST + SDSS/SEGUE,
+# $3 < r < 105$ kpc) and 2526 BHB stars (SEGUE, $4 < r < 60$ kpc) with Gaia DR2 proper
+# motions, cleaned of substructure (Section 4.1). Those samples are not public. This section
+# prepares, in one table format (`mwlib.catalogs.read_halo_table`: ra, dec, distance, $v_\mathrm{los}$,
+# proper motions, their errors and correlation, [Fe/H], sample and survey labels), the samples
+# that notebook 02 analyses:
+#
+# * **`kgiant_mock`, `bhb_mock`**: mocks with known truth (`mwlib.mocks`) mirroring the two
+#   samples — sizes, radial ranges, the broken power-law densities of Section 4.2, [Fe/H]
+#   distributions like Fig. 1, velocity ellipsoids that solve the spherical Jeans equation in
+#   MWPotential2014's baryons plus an NFW halo, and the paper's observational errors (16% and
+#   10% distances, Gaia DR2-like proper motions, a few km/s in $v_\mathrm{los}$, and the
+#   LAMOST $-8$ km/s bias that Bird et al. correct);
+# * **`bhb_barbosa`**: the public SEGUE BHB stars with Gaia EDR3 proper motions of Barbosa et
+#   al. (2022), selected like the paper's BHB sample and cleaned of substructure.
 
 # %%
-bhb_path = paths.find_external(paths.BARBOSA_BHB_NAME, external_data_dir)
+import os
+
+from scipy import stats
+
+from mwlib import data, mocks, substructure
+
+# published, Bird et al. 2022 Sec. 4.1 (sizes and radial ranges of the smooth halo samples)
+BIRD22_SAMPLES = {"kgiant": (10762, 3.0, 105.0), "bhb": (2526, 4.0, 60.0)}
+halo_rng = np.random.default_rng(halo_seed)
+mass_model = mocks.HaloMassModel(m200_msun=mock_m200_msun, concentration=mock_concentration)
+halo = {}
+for spec in (mocks.KGIANT_MOCK, mocks.BHB_MOCK):
+    mock = mocks.make_halo_mock(spec, halo_rng, mass_model=mass_model, sun=coords.BIRD22_SUN)
+    catalogs.write_halo_table(results_dir / f"halo_{spec.sample}_stars.csv", mock.table)
+    mock.truth.write_json(results_dir / f"halo_{spec.sample}_truth.json")
+    halo[spec.sample] = mock.table
+print(f"mock potential: MWPotential2014 bulge + disk, NFW M200 = {mass_model.m200_msun:.2e} Msun, "
+      f"c = {mass_model.concentration:g}, r200 = {mass_model.r200_kpc:.1f} kpc (200 rho_crit, H0 = "
+      f"{mass_model.h0_kms_per_mpc} km/s/Mpc); v_circ(8.3 kpc) = {float(mass_model.vcirc(8.3)):.1f} km/s")
+# NBVAL_CHECK_OUTPUT
+for name, key in (("kgiant_mock", "kgiant"), ("bhb_mock", "bhb")):
+    t = halo[name]
+    n_pub, lo_pub, hi_pub = BIRD22_SAMPLES[key]
+    surveys = ", ".join(f"{s} {n}" for s, n in zip(*np.unique(t["survey"], return_counts=True)))
+    print(f"{name:12s} {len(t):6d} stars, {t['r_kpc'].min():.1f} < r < {t['r_kpc'].max():.1f} kpc, "
+          f"median r {np.median(t['r_kpc']):.1f} kpc ({surveys})   published: {n_pub} stars, "
+          f"{lo_pub:g} < r < {hi_pub:g} kpc")
+
+# %% [markdown]
+# ### 7.1 The real BHB sample: Barbosa et al. (2022)
+#
+# The file (`barbosa2022_segue_bhb_edr3.csv`, not redistributed; `python -m mwlib.data fetch`
+# downloads it and checks its sha256) lists 5699 SEGUE BHB candidates with a probability of
+# being a BHB star above 50%, two distance calibrations in pc, SEGUE line-of-sight
+# velocities and Gaia EDR3 proper motions. It has **no proper-motion correlation** (taken as
+# 0) and **no [Fe/H]**. Our selection (`mwlib.data.BhbSelection`):
+#
+# * BHB probability ≥ 99% (blue stragglers mistaken for BHB stars are placed ~2.5 times
+#   too far and inflate the tangential velocities of the distant bins; see `BhbSelection`);
+# * distances from the $(g-r)$ calibration (`dist_gr`; the colour the Xue et al. BHB
+#   distances used by Bird et al. rest on), with the paper's 10% distance error (the file's
+#   own errors, ~1.5%, propagate only the calibration);
+# * $4 < r < 60$ kpc with the paper's solar parameters, like the paper's BHB sample.
+
+# %%
+bhb_path = paths.find_external(paths.BARBOSA_BHB_NAME, external_data_dir) if use_real_bhb else None
+real = None
 if bhb_path is None:
-    print("Barbosa et al. (2022) BHB file not found: the halo-star part will use mocks only.")
+    print("Barbosa et al. (2022) BHB file not used (not found, or use_real_bhb=False): "
+          "notebook 02 runs on the mocks only.")
 else:
-    bhb = catalogs.read_halo_stars(bhb_path)
-    print(f"Barbosa et al. (2022) SEGUE BHB stars: {len(bhb)} rows, {len(bhb.colnames)} columns")
+    raw = catalogs.read_barbosa_bhb(bhb_path)
+    selection = data.BhbSelection()
+    real, steps = data.select_bhb_sample(raw, selection, coords.BIRD22_SUN)
+    ur_sample, _ = data.select_bhb_sample(raw, data.BhbSelection(distance="ur"), coords.BIRD22_SUN)
+    sha_ok = data.sha256_of(bhb_path) == data.BARBOSA_BHB.sha256
+    print(f"file: {bhb_path.name} (sha256 {'matches the recorded one' if sha_ok else 'DIFFERS from the recorded one'})")
+    for step, n in steps.items():
+        print(f"  {step:32s} {n:5d}")
+    print(f"  with dist_ur instead of dist_gr:  {len(ur_sample):5d} "
+          f"(median |d_gr/d_ur - 1| = {np.median(np.abs(raw['dist_gr'] / raw['dist_ur'] - 1)):.1%})")
+
+# %% [markdown]
+# ### 7.2 Substructure
+#
+# Bird et al. use samples from which streams and substructure were removed by clustering in
+# integrals-of-motion space (Xue et al. 2022, in preparation, not public). `mwlib.substructure`
+# implements a documented substitute: (1) Sagittarius-stream candidates — within 12° of the Sgr
+# plane in the Majewski et al. (2003) frame, beyond 15 kpc, with an orbital angular momentum
+# within 30° of the Sgr dwarf's and at least half its size; (2) compact groups in
+# (E, L_x, L_y, L_z) (energy in MWPotential2014) found by a DBSCAN-like friends-of-friends search
+# and kept only when at least 3 times denser than a velocity-shuffled smooth background
+# (Poisson p < 1e-4). Run on the smooth mocks, the same cleaning measures its false positives.
+
+# %%
+def galactocentric(t):
+    return coords.galactocentric_phase_space(
+        t["ra"], t["dec"], t["distance_kpc"], t["pmra_masyr"], t["pmdec_masyr"], t["vlos_kms"],
+        coords.BIRD22_SUN)
+
+
+cleaning = {}
+for name, t in [*halo.items(), *([("bhb_barbosa", real)] if real is not None else [])]:
+    corrected, _ = catalogs.correct_vlos_offsets(t)
+    cleaning[name] = substructure.clean_substructure(
+        t["ra"], t["dec"], *galactocentric(corrected), rng=np.random.default_rng(halo_seed),
+        sun=coords.BIRD22_SUN)
+# NBVAL_CHECK_OUTPUT
+for name, res in cleaning.items():
+    s = res.summary()
+    kind = "false positives on a smooth mock" if name.endswith("mock") else "removed"
+    print(f"{name:12s} Sgr candidates {s['Sgr candidates']:4d}, in {s['groups']} compact groups "
+          f"{s['in integrals-of-motion groups']:4d} -> {kind}: {s['removed (either)']} of {s['stars']} "
+          f"({s['removed (either)'] / s['stars']:.1%})")
+if real is not None:
+    res = cleaning["bhb_barbosa"]
+    real["sgr_member"] = res.sgr
+    real["iom_group"] = res.iom_group
+    real["substructure"] = res.substructure
+    clean_r = real["r_kpc"][~res.substructure]
+    print(f"bhb_barbosa after cleaning: {(~res.substructure).sum()} stars, {clean_r.min():.1f} < r < "
+          f"{clean_r.max():.1f} kpc, median r {np.median(clean_r):.1f} kpc   published (Bird et al. "
+          f"2022 BHB): {BIRD22_SAMPLES['bhb'][0]} stars, {BIRD22_SAMPLES['bhb'][1]:g} < r < "
+          f"{BIRD22_SAMPLES['bhb'][2]:g} kpc")
+
+# %%
+if real is not None:
+    res = cleaning["bhb_barbosa"]
+    lam, beta_sgr = substructure.sgr_coordinates(real["ra"], real["dec"])
+    pos, vel = galactocentric(real)
+    lvec = substructure.angular_momentum(pos, vel)
+    fig, axes = plt.subplots(1, 2, figsize=(10, 3.8))
+    groups = [(~res.substructure, "kept", "0.6", 3), (res.sgr, "Sgr candidates", "tab:red", 8),
+              (res.iom_group >= 0, "compact IoM groups", "tab:green", 8)]
+    for mask, label, color, size in groups:
+        axes[0].scatter(lam[mask], beta_sgr[mask], s=size, color=color, label=f"{label} ({mask.sum()})")
+        axes[1].scatter(lvec[mask, 2] / 1e3, res.features[mask, 0], s=size, color=color, label=label)
+    axes[0].set(xlabel=r"$\Lambda_\mathrm{Sgr}$ [deg]", ylabel=r"$B_\mathrm{Sgr}$ [deg]", xlim=(0, 360),
+                title="Sgr frame (Majewski et al. 2003)")
+    axes[1].set(xlabel=r"$L_z$ [$10^3$ kpc km/s]", ylabel=r"$E$ [$10^5$ km$^2$/s$^2$] (MWPotential2014)",
+                title="integrals of motion")
+    axes[0].legend(loc="lower left", markerscale=1.5)
+    _ = plotting.save_figure(fig, "bird22_substructure_bhb_barbosa", figures_dir)
+
+# %% [markdown]
+# ### 7.3 The data products and Fig. 1
+#
+# `results/halo_<mock>_stars.csv` (the halo-star format), `results/halo_<mock>_truth.json`
+# (the mocks' potential, M200, r200, c, density, anisotropy and tabulated truth) and the
+# manifest `results/halo_samples.json` that notebook 02 reads. The selected real stars (with
+# their substructure flags) go to `data/external/halo_bhb_barbosa_stars.csv`, which git
+# ignores: the catalogue is not redistributed. Fig. 1 of the paper: the
+# cumulative distribution (log r) and kernel density (Scott's rule, as the paper) of the
+# Galactocentric radius, and the [Fe/H] distributions (the real BHB file has no [Fe/H]).
+
+# %%
+manifest = {"samples": {}}
+for name in halo:
+    manifest["samples"][name] = {"stars": f"halo_{name}_stars.csv", "truth": f"halo_{name}_truth.json"}
+if real is not None:
+    real_path = Path(derived_external_dir) / "halo_bhb_barbosa_stars.csv"
+    catalogs.write_halo_table(real_path, real)
+    manifest["samples"]["bhb_barbosa"] = {"stars": os.path.relpath(real_path, results_dir), "truth": None,
+                                          "source": str(data.BARBOSA_BHB.reference),
+                                          "selection": str(selection)}
+io.write_json(results_dir / "halo_samples.json", manifest)
+# NBVAL_CHECK_OUTPUT
+print("wrote results/halo_samples.json with samples:", ", ".join(manifest["samples"]))
+
+# %%
+fig1 = {"kgiant_mock": halo["kgiant_mock"], "bhb_mock": halo["bhb_mock"]}
+if real is not None:
+    fig1["bhb_barbosa (cleaned)"] = real[~real["substructure"]]
+colors = {"kgiant_mock": plotting.COLORS["kgiant"], "bhb_mock": plotting.COLORS["bhb"],
+          "bhb_barbosa (cleaned)": "k"}
+fig, axes = plt.subplots(3, 1, figsize=(5.5, 9))
+r_grid = np.linspace(0, 110, 400)
+feh_grid = np.linspace(-3.5, 0.5, 300)
+for name, t in fig1.items():
+    r = np.sort(np.asarray(t["r_kpc"]))
+    axes[0].step(r, np.arange(1, r.size + 1) / r.size, where="post", color=colors[name], label=name)
+    axes[1].plot(r_grid, stats.gaussian_kde(r)(r_grid), color=colors[name], label=name)
+    if "feh" in t.colnames:
+        axes[2].plot(feh_grid, stats.gaussian_kde(np.asarray(t["feh"]))(feh_grid), color=colors[name], label=name)
+axes[0].set(xscale="log", xlabel="r [kpc]", ylabel="cumulative probability")
+axes[1].set(xlabel="r [kpc]", ylabel="KDE")
+axes[2].set(xlabel="[Fe/H]", ylabel="probability density")
+axes[0].legend()
+axes[2].legend(title="(no [Fe/H] in the real BHB file)")
+fig.suptitle("Fig. 1 (after Bird et al. 2022)")
+_ = plotting.save_figure(fig, "bird22_fig1_distributions", figures_dir)
+# NBVAL_CHECK_OUTPUT
+for name, t in fig1.items():
+    within = np.mean(np.asarray(t["r_kpc"]) < 25)
+    feh = f", median [Fe/H] {np.median(t['feh']):.2f}" if "feh" in t.colnames else ""
+    print(f"{name:22s} {within:.0%} of the stars within 25 kpc{feh}")

@@ -259,3 +259,10 @@ def test_galpy_edr3_kinematics_cover_the_sample(gc_kinematics):
     # Same sky positions, modern distances: radii agree roughly with Harris's.
     row = dict(zip(edr3["galpy_key"], edr3["r_kpc"]))
     assert row["NGC104"] == pytest.approx(7.4, rel=0.1)
+
+
+def test_long_integer_ids_are_exact(tmp_path):
+    big = ["1237648703520112952", "1237648703520112953"]
+    text = f"{BHB_HEADER}\n" + "\n".join(BHB_ROW.replace("1,", f"{i},", 1) for i in big) + "\n"
+    table = catalogs.read_halo_stars(_write(tmp_path, text))
+    assert [str(v) for v in table["objid"]] == big
