@@ -227,10 +227,10 @@ _ = plotting.save_figure(fig, "bird22_fig2_velocity_kde", figures_dir)
 # %%
 # published, Bird et al. 2022 Sec. 4.4: (sigma_0 [km/s], h_r [kpc]) with their errors.
 # (To be moved into mwlib/published.py.)
-BIRD22_PUBLISHED_SIGMA_FIT = {
-    "kgiant": {"sigma0_kms": (187.0, 3.0), "h_r_kpc": (68.0, 3.0)},
-    "bhb": {"sigma0_kms": (143.0, 5.0), "h_r_kpc": (111.0, 20.0)},
-}
+from mwlib import published
+
+PUBLISHED_FIT = {kind: {q: published.BIRD22_RESULTS[(kind.upper() if kind == "bhb" else "KG", q)]
+                        for q in ("sigma0_kms", "h_r_kpc")} for kind in ("kgiant", "bhb")}
 fits = {}
 t0 = time.perf_counter()
 for name, d in disp.items():
@@ -244,7 +244,8 @@ print(f"{len(fits)} fits in {time.perf_counter() - t0:.1f} s")
 # NBVAL_CHECK_OUTPUT
 print(f"{'sample':22s} {'sigma_0 [km/s] (16/50/84)':>28s} {'h_r [kpc] (16/50/84)':>26s}   published sigma_0, h_r")
 for name, f in fits.items():
-    pub = BIRD22_PUBLISHED_SIGMA_FIT["kgiant" if name.startswith("kgiant") else "bhb"]
+    pub = {q: (v["value"], v["value"] - v["low"]) for q, v in
+           PUBLISHED_FIT["kgiant" if name.startswith("kgiant") else "bhb"].items()}
     print(f"{name:22s} {f.sigma0_kms[0]:8.0f} {f.sigma0_kms[1]:8.0f} {f.sigma0_kms[2]:8.0f}     "
           f"{f.h_r_kpc[0]:7.0f} {f.h_r_kpc[1]:7.0f} {f.h_r_kpc[2]:7.0f}     "
           f"{pub['sigma0_kms'][0]:.0f} ± {pub['sigma0_kms'][1]:.0f}, {pub['h_r_kpc'][0]:.0f} ± {pub['h_r_kpc'][1]:.0f}")
