@@ -52,7 +52,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from astropy.table import Table
 
-from mwlib import catalogs, coords, io, paths, plotting, published
+from mwlib import catalogs, coords, io, paths, plotting, published, scorecard
 
 plotting.use_style()
 rng = np.random.default_rng(seed)
@@ -185,6 +185,8 @@ for key, value in ours.items():
     pub = published.EADIE16_SAMPLE.get(key, (None,))[0]
     print(f"{key:28s} {value:>8} {'' if pub is None else pub:>10}")
 print("agrees with the table's reconstructed flags:", bool((included == gc["included_paper"]).all()))
+scorecard.record(results_dir, "EH16", {("sample", key): value for key, value in ours.items()})
+scorecard.record(results_dir, "EH16", {("sample", "n_table"): len(gc)})
 
 # %%
 reasons, counts = np.unique(gc["reason"], return_counts=True)

@@ -52,7 +52,7 @@ import numpy as np
 from astropy.table import Table
 from scipy import stats
 
-from mwlib import catalogs, coords, density, dispersion, io, jeans, mocks, plotting
+from mwlib import catalogs, coords, density, dispersion, io, jeans, mocks, plotting, scorecard
 
 plotting.use_style()
 results_dir, figures_dir = Path(results_dir), Path(figures_dir)
@@ -226,7 +226,6 @@ _ = plotting.save_figure(fig, "bird22_fig2_velocity_kde", figures_dir)
 
 # %%
 # published, Bird et al. 2022 Sec. 4.4: (sigma_0 [km/s], h_r [kpc]) with their errors.
-# (To be moved into mwlib/published.py.)
 from mwlib import published
 
 PUBLISHED_FIT = {kind: {q: published.BIRD22_RESULTS[(kind.upper() if kind == "bhb" else "KG", q)]
@@ -239,6 +238,18 @@ for name, d in disp.items():
         d["r_median_kpc"][ok], d["sigma_r_kms"][ok], d["sigma_r_err_kms"][ok], rng=rngs["sigma"],
         **sigma_fit_settings)
 print(f"{len(fits)} fits in {time.perf_counter() - t0:.1f} s")
+for name, label in (("kgiant_mock", "KG"), ("bhb_barbosa", "BHB")):
+    if name in fits:
+        scorecard.record(results_dir, "B22", {(label, "sigma0_kms"): fits[name].sigma0_kms[1],
+                                             (label, "h_r_kpc"): fits[name].h_r_kpc[1]})
+scorecard.record(results_dir, "B22", {("KG sample", "n_stars"): len(samples["kgiant_mock"]),
+                                      ("BHB sample", "n_stars"): len(samples["bhb_barbosa"])
+                                      if "bhb_barbosa" in samples else None,
+                                      ("diagnostic", "n_bhb_real"): len(samples["bhb_barbosa"])
+                                      if "bhb_barbosa" in samples else None})
+io.write_json(results_dir / "halo_sigma_fits.json", {
+    name: {"sigma0_kms": dict(zip(("p16", "p50", "p84"), f.sigma0_kms)),
+           "h_r_kpc": dict(zip(("p16", "p50", "p84"), f.h_r_kpc))} for name, f in fits.items()})
 
 # %%
 # NBVAL_CHECK_OUTPUT
@@ -343,6 +354,13 @@ for name, f in density_fits.items():
     cells = [f"{p[k][1]:5.2f} [{p[k][0]:.2f},{p[k][2]:.2f}]" for k in ("alpha_in", "r_break_kpc", "alpha_out")]
     print(f"{name:14s} {cells[0]:>16s} {cells[1]:>18s} {cells[2]:>16s}   {label}: "
           f"{ref.alpha_in:g}, {ref.r_break_kpc:g}, {ref.alpha_out:g}")
+
+# The scorecard compares the paper's BHB numbers with the real BHB stars (when present) and
+# its K-giant numbers with the K-giant mock (the paper's K giants are not public).
+for name, label in (("kgiant_mock", "KG"), ("bhb_barbosa", "BHB")):
+    if name in density_fits:
+        p = density_fits[name].percentiles
+        scorecard.record(results_dir, "B22", {(label, k): p[k][1] for k in ("alpha_in", "r_break_kpc", "alpha_out")})
 
 # %%
 fig, axes = plt.subplots(1, len(density_fits), figsize=(4.8 * len(density_fits), 3.8), squeeze=False,
