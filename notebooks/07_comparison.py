@@ -102,6 +102,9 @@ nfw_path = results_dir / "nfw_fits.json"
 if nfw_path.is_file():
     for name, fit in json.loads(nfw_path.read_text()).items():
         m = fit["M200"]
+        if m["p50"] > 1e13:  # a fit that ran into its prior bound (notebooks 03-04 say why)
+            print(f"not drawn: B22 {name}, M200 = {m['p50']:.1e} Msun (fit at the prior bound on c)")
+            continue
         entries.append((f"this work: B22 {name}", m["p50"] / E11, (m["p50"] - m["p16"]) / E11,
                         (m["p84"] - m["p50"]) / E11, "this work"))
 fig, ax = plt.subplots(figsize=(6.5, 0.35 * len(entries) + 1))
