@@ -24,7 +24,7 @@ unit: $(STAMP)
 	$(VPY) -m pytest tests
 
 nbval: $(STAMP)
-	$(VPY) -m pytest --nbval-lax --nbval-current-env -p no:cacheprovider notebooks/*.ipynb
+	$(VPY) -m pytest --nbval-lax --nbval-current-env --nbval-sanitize-with nbval_sanitize.cfg -p no:cacheprovider notebooks/*.ipynb
 
 install: $(STAMP)
 

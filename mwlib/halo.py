@@ -38,6 +38,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable, Iterable, Mapping
+from typing import Any
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -451,3 +452,51 @@ def corner_r200_c(axes, samples: np.ndarray, *, color="k", title: str = "",
     a_r.set_xticklabels([])
     handles, labels_ = a_j.get_legend_handles_labels()
     off.legend(handles, labels_, fontsize=7, loc="upper left", title=title, title_fontsize=9)
+
+
+# --------------------------------------------------------------------------------------
+# Text reports shared by notebooks 03 and 04
+# --------------------------------------------------------------------------------------
+_E12 = 1e12
+
+
+def pm(p, scale: float = 1.0, fmt: str = ".2f") -> str:
+    """'p50 +(p84 - p50) -(p50 - p16)' of a (p16, p50, p84) triple."""
+    lo, mid, hi = (float(x) / scale for x in p)
+    return f"{mid:{fmt}} +{hi - mid:{fmt}} -{mid - lo:{fmt}}"
+
+
+def published_pm(quoted: Mapping[str, Any], fmt: str = ".2f") -> str:
+    """The same for a published value with its (low, high) bounds."""
+    return (f"{quoted['value']:{fmt}} +{quoted['high'] - quoted['value']:{fmt}} "
+            f"-{quoted['value'] - quoted['low']:{fmt}}")
+
+
+def nfw_report(nfw_fits: Mapping[str, nfw.NFWFit], method: str,
+               published_results: Mapping[tuple[str, str], Mapping[str, Any]]) -> str:
+    """Table 2 rows (M200, r200, c, total mass at r200) of our fits beside the published ones."""
+    lines = [f"{'sample':22s} {'M200 [1e12 Msun]':>22s} {'r200 [kpc]':>18s} {'c':>18s} {'Mtot(r200) [1e12]':>22s}"]
+    for name, fit in nfw_fits.items():
+        p = fit.percentiles
+        lines.append(f"{name:22s} {pm(p['m200_msun'], _E12):>22s} {pm(p['r200_kpc'], fmt='.0f'):>18s} "
+                     f"{pm(p['c'], fmt='.1f'):>18s} {pm(p['m_total_r200_msun'], _E12):>22s}")
+        if p["c"][0] < 1.0:
+            lines.append(f"{'':22s} c runs into its prior bound c > 0: no NFW + baryons model follows this profile")
+    for kind in ("KG", "BHB"):
+        label = f"{method} {kind}"
+        lines.append(f"{'published ' + label:22s} {published_pm(published_results[(label, 'M200_1e12')], '.3f'):>22s} "
+                     f"{published_pm(published_results[(label, 'r200_kpc')], '.0f'):>18s} "
+                     f"{published_pm(published_results[(label, 'c')], '.1f'):>18s}")
+    return "\n".join(lines)
+
+
+def nfw_recovery_report(entries: Mapping[str, Mapping[str, dict]], truths: Mapping[str, Any], method: str) -> str:
+    """For each mock: is the true M200, r200, c inside the 16-84% interval of the fit?"""
+    lines = ["Mocks: is the truth inside the 16-84% interval of the fit?"]
+    for name, truth in truths.items():
+        rec = nfw_recovery(entries[f"{name}/{method}"], truth.mass_model)
+        scale = {k: (_E12 if k == "M200" else 1.0) for k in rec}
+        lines.append(f"  {name:12s} " + "; ".join(
+            f"{k} truth {v['truth'] / scale[k]:.3g} in [{v['p16'] / scale[k]:.3g}, {v['p84'] / scale[k]:.3g}]: "
+            f"{'yes' if v['inside'] else 'no'}" for k, v in rec.items()))
+    return "\n".join(lines)

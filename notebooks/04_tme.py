@@ -61,15 +61,11 @@ E11, E12 = 1e11, 1e12
 METHOD = "tme"
 
 
-def pm(p, scale=1.0, fmt=".2f"):
-    """'p50 +(p84 - p50) -(p50 - p16)' of a (p16, p50, p84) triple."""
-    lo, mid, hi = (float(x) / scale for x in p)
-    return f"{mid:{fmt}} +{hi - mid:{fmt}} -{mid - lo:{fmt}}"
+pm = halo.pm
 
 
 def published_pm(key, fmt=".2f"):
-    q = PUB[key]
-    return f"{q['value']:{fmt}} +{q['high'] - q['value']:{fmt}} -{q['value'] - q['low']:{fmt}}"
+    return halo.published_pm(PUB[key], fmt)
 
 
 def kind_of(name):
@@ -235,22 +231,8 @@ print(f"{len(nfw_fits)} NFW fits ({nfw_fit_settings}) in {time.perf_counter() - 
 
 # %%
 # NBVAL_CHECK_OUTPUT
-print(f"{'sample':22s} {'M200 [1e12 Msun]':>22s} {'r200 [kpc]':>18s} {'c':>18s} {'Mtot(r200) [1e12]':>22s}")
-for name, f in nfw_fits.items():
-    p = f.percentiles
-    print(f"{name:22s} {pm(p['m200_msun'], E12):>22s} {pm(p['r200_kpc'], fmt='.0f'):>18s} {pm(p['c'], fmt='.1f'):>18s} "
-          f"{pm(p['m_total_r200_msun'], E12):>22s}")
-    if p["c"][0] < 1.0:
-        print(f"{'':22s} c runs into its prior bound c > 0: no NFW + baryons model follows this profile")
-for kind in ("KG", "BHB"):
-    print(f"{'published TME ' + kind:22s} {published_pm(('TME ' + kind, 'M200_1e12'), '.3f'):>22s} "
-          f"{published_pm(('TME ' + kind, 'r200_kpc'), '.0f'):>18s} {published_pm(('TME ' + kind, 'c'), '.1f'):>18s}")
-print("Mocks: is the truth inside the 16-84% interval?")
-for name, truth in truths.items():
-    rec = halo.nfw_recovery(entries[f"{name}/{METHOD}"], truth.mass_model)
-    print(f"  {name:12s} " + "; ".join(
-        f"{k} truth {v['truth'] / (E12 if k == 'M200' else 1):.3g} in [{v['p16'] / (E12 if k == 'M200' else 1):.3g}, "
-        f"{v['p84'] / (E12 if k == 'M200' else 1):.3g}]: {'yes' if v['inside'] else 'no'}" for k, v in rec.items()))
+print(halo.nfw_report(nfw_fits, "TME", PUB))
+print(halo.nfw_recovery_report(entries, truths, METHOD))
 
 # %%
 styles = {"kgiant_mock": (plotting.COLORS["kgiant"], "o"), "bhb_mock": (plotting.COLORS["bhb"], "s"),

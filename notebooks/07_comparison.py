@@ -50,6 +50,8 @@ E11 = 1e11
 literature = Table.read(literature_dir / "eadie16_section6.csv", format="ascii.csv")
 # NBVAL_CHECK_OUTPUT
 print(f"{len(literature)} estimates from {len(set(literature['reference']))} studies")
+
+# %%
 literature["reference", "quantity", "r_kpc", "value_1e11msun", "minus_1e11msun", "plus_1e11msun", "interval"]
 
 # %% [markdown]
