@@ -48,7 +48,10 @@ from scipy.integrate import cumulative_trapezoid
 
 from mwlib import catalogs, coords, dispersion, mocks, nfw
 from mwlib.constants import G_KPC_KMS2_PER_MSUN
-from mwlib.density import BHB_DENSITY, KG_ALPHA_IN_ADJUSTED, KG_DENSITY, BrokenPowerLaw
+from mwlib.density import (
+    BHB_DENSITY, DENSITY_FIT_N_BURN, DENSITY_FIT_N_STEPS, DENSITY_FIT_N_WALKERS, KG_ALPHA_IN_ADJUSTED,
+    KG_DENSITY, BrokenPowerLaw,
+)
 from mwlib.io import write_json, write_table_csv
 
 __all__ = [
@@ -500,3 +503,16 @@ def nfw_recovery_report(entries: Mapping[str, Mapping[str, dict]], truths: Mappi
             f"{k} truth {v['truth'] / scale[k]:.3g} in [{v['p16'] / scale[k]:.3g}, {v['p84'] / scale[k]:.3g}]: "
             f"{'yes' if v['inside'] else 'no'}" for k, v in rec.items()))
     return "\n".join(lines)
+
+
+def sampler_settings(quick: bool) -> dict[str, dict[str, int]]:
+    """emcee settings of the three fits: the paper's (Sections 2.1, 2.3, 4.2), or short ones for quick mode."""
+    if quick:
+        return {"sigma": dict(n_walkers=200, n_steps=600, n_burn=200),
+                "density": dict(n_walkers=100, n_steps=400, n_burn=150),
+                "nfw": dict(n_walkers=100, n_steps=400, n_burn=250)}
+    return {"sigma": dict(n_walkers=dispersion.SIGMA_FIT_N_WALKERS, n_steps=dispersion.SIGMA_FIT_N_STEPS,
+                          n_burn=dispersion.SIGMA_FIT_N_BURN),
+            "density": dict(n_walkers=DENSITY_FIT_N_WALKERS, n_steps=DENSITY_FIT_N_STEPS,
+                            n_burn=DENSITY_FIT_N_BURN),
+            "nfw": dict(n_walkers=nfw.NFW_FIT_N_WALKERS, n_steps=nfw.NFW_FIT_N_STEPS, n_burn=nfw.NFW_FIT_N_BURN)}

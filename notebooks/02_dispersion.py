@@ -52,17 +52,13 @@ import numpy as np
 from astropy.table import Table
 from scipy import stats
 
-from mwlib import catalogs, coords, density, dispersion, io, jeans, mocks, plotting, scorecard
+from mwlib import catalogs, coords, density, dispersion, halo, io, jeans, mocks, plotting, scorecard
 
 plotting.use_style()
 results_dir, figures_dir = Path(results_dir), Path(figures_dir)
 n_draws = 200 if quick else n_mc
-sigma_fit_settings = (dict(n_walkers=200, n_steps=600, n_burn=200) if quick else
-                      dict(n_walkers=dispersion.SIGMA_FIT_N_WALKERS, n_steps=dispersion.SIGMA_FIT_N_STEPS,
-                           n_burn=dispersion.SIGMA_FIT_N_BURN))
-density_fit_settings = (dict(n_walkers=100, n_steps=400, n_burn=150) if quick else
-                        dict(n_walkers=density.DENSITY_FIT_N_WALKERS, n_steps=density.DENSITY_FIT_N_STEPS,
-                             n_burn=density.DENSITY_FIT_N_BURN))
+sigma_fit_settings = halo.sampler_settings(quick)["sigma"]
+density_fit_settings = halo.sampler_settings(quick)["density"]
 rngs = dict(zip(["mc", "sigma", "density", "jeans"], np.random.default_rng(seed).spawn(4)))
 started = time.perf_counter()
 
@@ -226,7 +222,7 @@ _ = plotting.save_figure(fig, "bird22_fig2_velocity_kde", figures_dir)
 
 # %%
 # published, Bird et al. 2022 Sec. 4.4: (sigma_0 [km/s], h_r [kpc]) with their errors.
-from mwlib import published
+from mwlib import published  # noqa: E402
 
 PUBLISHED_FIT = {kind: {q: published.BIRD22_RESULTS[(kind.upper() if kind == "bhb" else "KG", q)]
                         for q in ("sigma0_kms", "h_r_kpc")} for kind in ("kgiant", "bhb")}

@@ -64,11 +64,8 @@ plotting.use_style()
 started = time.perf_counter()
 results_dir, figures_dir = Path(results_dir), Path(figures_dir)
 n_draws = 200 if quick else n_mc
-sigma_fit_settings = (dict(n_walkers=200, n_steps=600, n_burn=200) if quick else
-                      dict(n_walkers=dispersion.SIGMA_FIT_N_WALKERS, n_steps=dispersion.SIGMA_FIT_N_STEPS,
-                           n_burn=dispersion.SIGMA_FIT_N_BURN))
-nfw_fit_settings = (dict(n_walkers=100, n_steps=400, n_burn=250) if quick else
-                    dict(n_walkers=nfw.NFW_FIT_N_WALKERS, n_steps=nfw.NFW_FIT_N_STEPS, n_burn=nfw.NFW_FIT_N_BURN))
+sigma_fit_settings = halo.sampler_settings(quick)["sigma"]
+nfw_fit_settings = halo.sampler_settings(quick)["nfw"]
 # The first two children ("mc", "sigma") are the generators notebook 02 uses for the same steps.
 rngs = dict(zip(["mc", "sigma", "jeans", "nfw"], np.random.default_rng(seed).spawn(4)))
 PUB = published.BIRD22_RESULTS

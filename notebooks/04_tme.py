@@ -52,8 +52,7 @@ plotting.use_style()
 started = time.perf_counter()
 results_dir, figures_dir = Path(results_dir), Path(figures_dir)
 n_draws = 200 if quick else n_mc
-nfw_fit_settings = (dict(n_walkers=100, n_steps=400, n_burn=250) if quick else
-                    dict(n_walkers=nfw.NFW_FIT_N_WALKERS, n_steps=nfw.NFW_FIT_N_STEPS, n_burn=nfw.NFW_FIT_N_BURN))
+nfw_fit_settings = halo.sampler_settings(quick)["nfw"]
 # The first child ("mc") is the generator notebooks 02 and 03 use for the covariances.
 rngs = dict(zip(["mc", "tme", "nfw", "diagnostic"], np.random.default_rng(seed).spawn(4)))
 PUB = published.BIRD22_RESULTS

@@ -197,3 +197,12 @@ def test_escape_speed_and_tail_summary(sample):
     assert len(tail) == len(s.edges_kpc) - 1 and np.all(np.asarray(tail["frac_above_vesc"]) == 0)
     rich = np.asarray(tail["n_stars"]) >= 200
     assert np.all(np.abs(np.asarray(tail["sd_over_mad_r"])[rich] - 1) < 0.25)  # Gaussian mock
+
+
+def test_sampler_settings_are_the_papers():
+    paper = halo.sampler_settings(False)
+    assert paper["sigma"] == dict(n_walkers=1000, n_steps=1500, n_burn=500)  # Section 2.1
+    assert paper["density"] == dict(n_walkers=300, n_steps=700, n_burn=200)  # Section 4.2
+    assert paper["nfw"] == dict(n_walkers=500, n_steps=400, n_burn=250)  # Section 2.3
+    quick = halo.sampler_settings(True)
+    assert all(quick[k]["n_walkers"] < paper[k]["n_walkers"] for k in paper)
