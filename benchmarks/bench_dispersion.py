@@ -26,16 +26,21 @@ from mwlib.density import BHB_DENSITY
 from mwlib.dispersion import BHB_EDGES_KPC, bin_dispersions, fit_sigma_r_exponential, sigma_r_exponential
 
 
-def draw_radii(n: int, rng: np.random.Generator, r_min: float, r_max: float) -> np.ndarray:
-    """Inverse-CDF draws from p(r) ∝ r^2 rho(r) for the BHB broken power law."""
+def draw_radii(n: int, rng: np.random.Generator, r_min: float, r_max: float, density=BHB_DENSITY) -> np.ndarray:
+    """Inverse-CDF draws from p(r) ∝ r^2 rho(r) for a broken power law."""
     grid = np.geomspace(r_min, r_max, 4097)
-    cdf = np.concatenate(([0.0], np.cumsum(BHB_DENSITY.shell_mean(grid) * np.diff(grid**3))))
+    cdf = np.concatenate(([0.0], np.cumsum(density.shell_mean(grid) * np.diff(grid**3))))
     return np.interp(rng.uniform(0, cdf[-1], n), cdf, grid)
 
 
-def mock_catalogue(n: int, rng: np.random.Generator):
-    r = draw_radii(n, rng, BHB_EDGES_KPC[0], BHB_EDGES_KPC[-1])
-    sig_r = sigma_r_exponential(r, 143.0, 111.0)
+def mock_catalogue(n: int, rng: np.random.Generator, density=BHB_DENSITY, edges_kpc=BHB_EDGES_KPC,
+                   sigma0_kms: float = 143.0, h_r_kpc: float = 111.0):
+    """Gaussian velocities with Bird's exponential sigma_r, beta = 0.5, and correlated per-star errors.
+
+    Also used by bench_mass.py (K-giant density, edges and sigma_r fit there).
+    """
+    r = draw_radii(n, rng, edges_kpc[0], edges_kpc[-1], density)
+    sig_r = sigma_r_exponential(r, sigma0_kms, h_r_kpc)
     sig_t = sig_r * np.sqrt(1 - 0.5)  # beta = 0.5 in both tangential directions
     v = rng.standard_normal((n, 3)) * np.column_stack([sig_r, sig_t, sig_t])
     # errors: ~10 km/s line of sight, tangential ~ 10% distance error x v_tan, plus correlations

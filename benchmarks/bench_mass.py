@@ -24,8 +24,9 @@ import time
 
 import numpy as np
 
+import bench_dispersion  # same directory: the shared mock catalogue
 from mwlib.density import KG_ALPHA_IN_ADJUSTED, KG_DENSITY
-from mwlib.dispersion import KG_EDGES_KPC, sigma_r_exponential
+from mwlib.dispersion import KG_EDGES_KPC
 from mwlib.jeans import jeans_profile
 from mwlib.nfw import fit_nfw_profile
 from mwlib.tme import tme_profile
@@ -33,27 +34,10 @@ from mwlib.tme import tme_profile
 DENSITY = KG_DENSITY.with_alpha_in(KG_ALPHA_IN_ADJUSTED)
 
 
-def draw_radii(n: int, rng: np.random.Generator, r_min: float, r_max: float) -> np.ndarray:
-    """Inverse-CDF draws from p(r) ∝ r^2 rho(r)."""
-    grid = np.geomspace(r_min, r_max, 4097)
-    cdf = np.concatenate(([0.0], np.cumsum(DENSITY.shell_mean(grid) * np.diff(grid**3))))
-    return np.interp(rng.uniform(0, cdf[-1], n), cdf, grid)
-
-
 def mock_catalogue(n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    r = draw_radii(n, rng, KG_EDGES_KPC[0], KG_EDGES_KPC[-1])
-    sig_r = sigma_r_exponential(r, 187.0, 68.0)
-    sig_t = sig_r * np.sqrt(1 - 0.5)
-    v = rng.standard_normal((n, 3)) * np.column_stack([sig_r, sig_t, sig_t])
-    e = np.column_stack([np.full(n, 10.0), 5.0 + 1.5 * r, 5.0 + 1.5 * r]) * rng.uniform(0.7, 1.3, (n, 3))
-    c = rng.uniform(-0.45, 0.45, (n, 3))
-    cov = np.empty((n, 3, 3))
-    cov[:, 0, 0], cov[:, 1, 1], cov[:, 2, 2] = (e**2).T
-    cov[:, 0, 1] = cov[:, 1, 0] = c[:, 0] * e[:, 0] * e[:, 1]
-    cov[:, 0, 2] = cov[:, 2, 0] = c[:, 1] * e[:, 0] * e[:, 2]
-    cov[:, 1, 2] = cov[:, 2, 1] = c[:, 2] * e[:, 1] * e[:, 2]
-    noise = np.einsum("nij,nj->ni", np.linalg.cholesky(cov), rng.standard_normal((n, 3)))
-    return r, v + noise, cov
+    """K-giant-like version of bench_dispersion's mock (Bird's KG sigma_r fit, adjusted density)."""
+    return bench_dispersion.mock_catalogue(n, rng, density=DENSITY, edges_kpc=KG_EDGES_KPC,
+                                           sigma0_kms=187.0, h_r_kpc=68.0)
 
 
 def main(argv: list[str] | None = None) -> int:
