@@ -516,3 +516,37 @@ def sampler_settings(quick: bool) -> dict[str, dict[str, int]]:
             "density": dict(n_walkers=DENSITY_FIT_N_WALKERS, n_steps=DENSITY_FIT_N_STEPS,
                             n_burn=DENSITY_FIT_N_BURN),
             "nfw": dict(n_walkers=nfw.NFW_FIT_N_WALKERS, n_steps=nfw.NFW_FIT_N_STEPS, n_burn=nfw.NFW_FIT_N_BURN)}
+
+
+def fit_sigma_profiles(dispersions: Mapping[str, Table], rng: np.random.Generator,
+                       settings: Mapping[str, int]) -> dict[str, dispersion.ExponentialSigmaFit]:
+    """The exponential sigma_r(r) fit (Eqs. 2-3) to the usable bins of every sample, in order.
+
+    Notebooks 02 and 03 call it with the same generator, so they obtain the same fits.
+    """
+    fits = {}
+    for name, table in dispersions.items():
+        ok = np.asarray(table["ok"])
+        fits[name] = dispersion.fit_sigma_r_exponential(
+            table["r_median_kpc"][ok], table["sigma_r_kms"][ok], table["sigma_r_err_kms"][ok], rng=rng, **settings)
+    return fits
+
+
+def without_fast_stars(sample: HaloSample, v_esc_fn: Callable[[np.ndarray], np.ndarray], n_boot: int,
+                       rng: np.random.Generator) -> tuple[np.ndarray, Table, Table]:
+    """Diagnostic: drop stars faster than ``v_esc_fn(r)``; redo the bin dispersions and the TME.
+
+    Returns (kept mask, dispersions, TME profile with each bin's beta).
+    """
+    import warnings
+
+    from mwlib import tme
+
+    keep = np.linalg.norm(sample.v_kms, axis=1) < v_esc_fn(sample.r_kpc)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        disp = dispersion.bin_dispersions(sample.r_kpc[keep], sample.v_kms[keep], sample.v_cov[keep],
+                                          sample.edges_kpc, min_stars=10)
+    profile = tme.tme_profile(sample.r_kpc[keep], sample.v_kms[keep, 0], sample.edges_kpc, sample.density.slope,
+                              np.asarray(disp["beta"]), n_boot=n_boot, seed=rng)
+    return keep, disp, profile

@@ -226,13 +226,8 @@ from mwlib import published  # noqa: E402
 
 PUBLISHED_FIT = {kind: {q: published.BIRD22_RESULTS[(kind.upper() if kind == "bhb" else "KG", q)]
                         for q in ("sigma0_kms", "h_r_kpc")} for kind in ("kgiant", "bhb")}
-fits = {}
 t0 = time.perf_counter()
-for name, d in disp.items():
-    ok = np.asarray(d["ok"])
-    fits[name] = dispersion.fit_sigma_r_exponential(
-        d["r_median_kpc"][ok], d["sigma_r_kms"][ok], d["sigma_r_err_kms"][ok], rng=rngs["sigma"],
-        **sigma_fit_settings)
+fits = halo.fit_sigma_profiles(disp, rngs["sigma"], sigma_fit_settings)
 print(f"{len(fits)} fits in {time.perf_counter() - t0:.1f} s")
 for name, label in (("kgiant_mock", "KG"), ("bhb_barbosa", "BHB")):
     if name in fits:

@@ -123,13 +123,8 @@ with warnings.catch_warnings(record=True) as caught:
 for w in caught:
     print("note:", w.message)
 
-fits = {}
 t0 = time.perf_counter()
-for name, d in disp.items():
-    ok = np.asarray(d["ok"])
-    fits[name] = dispersion.fit_sigma_r_exponential(
-        d["r_median_kpc"][ok], d["sigma_r_kms"][ok], d["sigma_r_err_kms"][ok], rng=rngs["sigma"],
-        **sigma_fit_settings)
+fits = halo.fit_sigma_profiles(disp, rngs["sigma"], sigma_fit_settings)
 print(f"{len(fits)} exponential fits ({sigma_fit_settings}) in {time.perf_counter() - t0:.1f} s")
 
 # Same numbers as notebook 02? (its tables, when present)

@@ -463,12 +463,7 @@ for name in ["bhb_mock"] + [n for n in ("bhb_barbosa",) if n in samples]:
 # NBVAL_CHECK_OUTPUT
 if "bhb_barbosa" in samples:
     s = samples["bhb_barbosa"]
-    bound = np.linalg.norm(s.v_kms, axis=1) < v_esc_published(s.r_kpc)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        d_b = dispersion.bin_dispersions(s.r_kpc[bound], s.v_kms[bound], s.v_cov[bound], s.edges_kpc, min_stars=10)
-    t_b = tme.tme_profile(s.r_kpc[bound], s.v_kms[bound, 0], s.edges_kpc, s.density.slope, np.asarray(d_b["beta"]),
-                          n_boot=n_boot, seed=rngs["diagnostic"])
+    bound, d_b, t_b = halo.without_fast_stars(s, v_esc_published, n_boot, rngs["diagnostic"])
     full = profiles["bhb_barbosa"]
     print(f"removed {np.count_nonzero(~bound)} of {bound.size} stars")
     print(f"{'bin [kpc]':>10s} {'beta all/bound':>16s} {'TME M all/bound [1e11 Msun]':>30s}")
@@ -480,12 +475,7 @@ if "bhb_barbosa" in samples:
           f"{t_b['mass_msun'][last] / E11:.2f} ± {t_b['mass_err_msun'][last] / E11:.2f} 1e11 Msun; "
           f"published TME BHB M(<52) = {PUB[('TME BHB', 'M(<52)')]['value']}")
     m = samples["bhb_mock"]
-    keep = np.linalg.norm(m.v_kms, axis=1) < v_esc_published(m.r_kpc)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        d_m = dispersion.bin_dispersions(m.r_kpc[keep], m.v_kms[keep], m.v_cov[keep], m.edges_kpc, min_stars=10)
-    t_m = tme.tme_profile(m.r_kpc[keep], m.v_kms[keep, 0], m.edges_kpc, m.density.slope, np.asarray(d_m["beta"]),
-                          n_boot=n_boot, seed=rngs["diagnostic"])
+    keep, d_m, t_m = halo.without_fast_stars(m, v_esc_published, n_boot, rngs["diagnostic"])
     b_all = 100 * (profiles["bhb_mock"]["mass_msun"] / truths["bhb_mock"].mass_enclosed(profiles["bhb_mock"]["r_mass_kpc"]) - 1)
     b_cut = 100 * (t_m["mass_msun"] / truths["bhb_mock"].mass_enclosed(t_m["r_mass_kpc"]) - 1)
     print(f"same cut on bhb_mock: removes {np.count_nonzero(~keep)} of {keep.size} stars; TME bias per bin [%] "

@@ -206,3 +206,20 @@ def test_sampler_settings_are_the_papers():
     assert paper["nfw"] == dict(n_walkers=500, n_steps=400, n_burn=250)  # Section 2.3
     quick = halo.sampler_settings(True)
     assert all(quick[k]["n_walkers"] < paper[k]["n_walkers"] for k in paper)
+
+
+def test_fast_star_cut_and_sigma_fits(sample):
+    s, disp, _ = sample
+    keep_all, _, all_profile = halo.without_fast_stars(s, lambda r: np.full(np.shape(r), np.inf), 20,
+                                                       np.random.default_rng(5))
+    assert keep_all.all()
+    keep, _, cut_profile = halo.without_fast_stars(s, lambda r: np.full(np.shape(r), 250.0), 20,
+                                                   np.random.default_rng(5))
+    speeds = np.linalg.norm(s.v_kms, axis=1)
+    assert np.array_equal(keep, speeds < 250.0) and 0 < keep.sum() < keep.size
+    # dropping the fastest stars lowers the radial velocity dispersion, hence the TME masses
+    ok = np.asarray(all_profile["ok"]) & np.asarray(cut_profile["ok"])
+    assert np.all(cut_profile["mass_msun"][ok] < all_profile["mass_msun"][ok])
+    fits = halo.fit_sigma_profiles({"bhb_mock": disp}, np.random.default_rng(3),
+                                   dict(n_walkers=40, n_steps=300, n_burn=100))
+    assert 100 < fits["bhb_mock"].sigma0_kms[1] < 200
