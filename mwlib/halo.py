@@ -25,9 +25,12 @@ Result files shared by notebooks 03 (Jeans) and 04 (TME)
   ``r_mass_kpc`` is the radius at which M(<r) applies -- the bin median for Jeans, the largest
   radius of the bin's stars for the literal Eq. 4 TME; ``true_mass_msun`` is the mock's true
   M(<r_mass), NaN for real data);
-* ``results/nfw_fits.json``: ``{"<sample>/<method>": {"M200": {"p16", "p50", "p84"}, "r200": ...,
-  "c": ..., "Mtot_r200": ..., "sampler": {...}}}`` with M200 and Mtot_r200 (baryons + M200, the
-  paper's "total mass at r200") in Msun and r200 in kpc.
+* ``results/nfw_fits.json``: ``{"<sample>/<method>": {"M200": {"p2.5", "p16", "p50", "p84", "p97.5"},
+  "r200": ..., "c": ..., "Mtot_r200": ..., "sampler": {...}}}`` with M200 and Mtot_r200 (baryons +
+  M200, the paper's "total mass at r200") in Msun and r200 in kpc. Methods ``jeans`` and ``tme``
+  are the paper's fits (random errors); the mock validation variants of Section 6b of notebook 03
+  and Section 5 of notebook 04 are ``jeans_sys15``, ``tme_sys15`` (random + 15% systematic),
+  ``jeans_fd`` and ``jeans_fd_sys15`` (d sigma_r^2/dr by direct differentiation).
 
 Each notebook replaces only its own method's rows / entries and keeps the other's
 (:func:`merge_mass_profiles`, :func:`merge_nfw_fits`); both write atomically.
@@ -64,6 +67,7 @@ __all__ = [
     "nfw_fit_entry",
     "merge_nfw_fits",
     "nfw_recovery",
+    "nfw_validation_report",
     "weighted_nfw_average",
     "escape_speed",
     "velocity_tail_summary",
@@ -271,19 +275,21 @@ def merge_mass_profiles(path: str | os.PathLike, rows: Table | Iterable[Table],
 # =================================================================================================
 # nfw_fits.json
 # =================================================================================================
-def _pct(values: np.ndarray) -> dict[str, float]:
-    return {k: float(f"{float(v):.6g}") for k, v in zip(("p16", "p50", "p84"), values)}
+def _pct(values: np.ndarray, interval95: np.ndarray) -> dict[str, float]:
+    keys = ("p2.5", "p16", "p50", "p84", "p97.5")
+    vals = (interval95[0], *values, interval95[1])
+    return {k: float(f"{float(v):.6g}") for k, v in zip(keys, vals)}
 
 
 def nfw_fit_entry(fit: nfw.NFWFit) -> dict:
-    """One ``nfw_fits.json`` entry: 16/50/84 percentiles of M200 [Msun], r200 [kpc], c and the total
-    (baryons + M200) mass at r200 [Msun], and the sampler settings."""
-    p = fit.percentiles
+    """One ``nfw_fits.json`` entry: 2.5/16/50/84/97.5 percentiles of M200 [Msun], r200 [kpc], c and
+    the total (baryons + M200) mass at r200 [Msun], and the sampler settings."""
+    p, q = fit.percentiles, fit.interval95
     return {
-        "M200": _pct(p["m200_msun"]),
-        "r200": _pct(p["r200_kpc"]),
-        "c": _pct(p["c"]),
-        "Mtot_r200": _pct(p["m_total_r200_msun"]),
+        "M200": _pct(p["m200_msun"], q["m200_msun"]),
+        "r200": _pct(p["r200_kpc"], q["r200_kpc"]),
+        "c": _pct(p["c"], q["c"]),
+        "Mtot_r200": _pct(p["m_total_r200_msun"], q["m_total_r200_msun"]),
         "sampler": {"n_walkers": int(fit.n_walkers), "n_steps": int(fit.n_steps), "n_burn": int(fit.n_burn),
                     "acceptance_fraction": float(f"{fit.acceptance_fraction:.4g}")},
     }
@@ -312,13 +318,14 @@ def merge_nfw_fits(path: str | os.PathLike, entries: Mapping[str, dict], methods
 # Validation and summaries
 # =================================================================================================
 def nfw_recovery(entry: Mapping[str, dict], mass_model: mocks.HaloMassModel) -> dict[str, dict]:
-    """For a mock: the true M200 [Msun], r200 [kpc], c beside the fit's 16/50/84 percentiles and
-    whether the truth lies inside the 16-84 interval."""
+    """For a mock: the true M200 [Msun], r200 [kpc], c beside the fit's percentiles and whether the
+    truth lies inside the 16-84 interval (``inside``) and the 2.5-97.5 interval (``inside95``)."""
     truth = {"M200": mass_model.m200_msun, "r200": mass_model.r200_kpc, "c": mass_model.concentration}
     out = {}
     for key, value in truth.items():
         p = entry[key]
-        out[key] = {"truth": float(value), **p, "inside": bool(p["p16"] <= value <= p["p84"])}
+        out[key] = {"truth": float(value), **p, "inside": bool(p["p16"] <= value <= p["p84"]),
+                    "inside95": bool(p["p2.5"] <= value <= p["p97.5"])}
     return out
 
 
@@ -502,6 +509,28 @@ def nfw_recovery_report(entries: Mapping[str, Mapping[str, dict]], truths: Mappi
         lines.append(f"  {name:12s} " + "; ".join(
             f"{k} truth {v['truth'] / scale[k]:.3g} in [{v['p16'] / scale[k]:.3g}, {v['p84'] / scale[k]:.3g}]: "
             f"{'yes' if v['inside'] else 'no'}" for k, v in rec.items()))
+    return "\n".join(lines)
+
+
+def nfw_validation_report(entries: Mapping[str, Mapping[str, dict]], truths: Mapping[str, Any],
+                          variants: Mapping[str, str]) -> str:
+    """One line per mock and variant (``{label: method}``, keys ``<mock>/<method>`` of ``entries``):
+    the fitted M200 and c with their 16-84% intervals beside the truth, and how many of M200, r200,
+    c fall inside the 16-84% and 2.5-97.5% intervals."""
+    lines = [f"{'mock':12s} {'variant':44s} {'M200 [1e12 Msun]':>20s} {'c':>18s}  in 68% / 95%"]
+    for name, truth in truths.items():
+        model = truth.mass_model
+        lines.append(f"{name:12s} {'truth':44s} {model.m200_msun / _E12:>20.2f} {model.concentration:>18.1f}")
+        for label, method in variants.items():
+            key = f"{name}/{method}"
+            if key not in entries:
+                continue
+            e, rec = entries[key], nfw_recovery(entries[key], model)
+            m, c = e["M200"], e["c"]
+            lines.append(
+                f"{'':12s} {label:44s} {m['p50'] / _E12:6.2f} [{m['p16'] / _E12:5.2f}, {m['p84'] / _E12:5.2f}] "
+                f"{c['p50']:5.1f} [{c['p16']:4.1f}, {c['p84']:4.1f}]  "
+                f"{sum(v['inside'] for v in rec.values())}/3 / {sum(v['inside95'] for v in rec.values())}/3")
     return "\n".join(lines)
 
 

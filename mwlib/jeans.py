@@ -25,6 +25,11 @@ Bird's hybrid (Section 2.1), as implemented by :func:`jeans_profile`
   :func:`mwlib.dispersion.fit_sigma_r_exponential`) at the 50th-percentile (sigma_0, h_r);
 * alpha and all terms evaluated at the median radius of the stars in each bin (Bird plot and quote
   M(<r) at the bin medians; Table 1 note a), so ``r_mass_kpc`` = ``r_median_kpc``;
+* ``derivative="finite_difference"`` replaces the exponential by direct differentiation of the
+  binned sigma_r^2 in ln r (central differences between neighbouring usable bins, one-sided at the
+  ends), the alternative the paper names in Section 5.2; each Monte Carlo realisation
+  differentiates its own perturbed dispersions, so the errors carry the derivative's noise. It is
+  not the paper's choice and is used to validate the method on mocks (notebook 03, Section 4b);
 * errors: ``n_mc`` = 100 Monte Carlo realisations in which the three binned dispersions are drawn
   from Gaussians with their Poisson-type errors sigma/sqrt(2N), and (sigma_0, h_r) are drawn from
   the posterior samples of the exponential fit (which carries the propagated sigma_r errors).
@@ -50,10 +55,14 @@ from mwlib.dispersion import (
     fit_sigma_r_exponential,
 )
 
-__all__ = ["JEANS_N_MC", "jeans_mass", "circular_velocity", "jeans_profile"]
+__all__ = ["JEANS_N_MC", "DERIVATIVES", "jeans_mass", "circular_velocity", "finite_difference_dsigma2_dr",
+           "jeans_profile"]
 
 #: Monte Carlo realisations for the Jeans mass errors (Section 2.1).
 JEANS_N_MC: int = 100
+
+#: How d sigma_r^2/dr is obtained: the paper's exponential fit (Eqs. 2-3) or direct differentiation.
+DERIVATIVES: tuple[str, ...] = ("exponential", "finite_difference")
 
 _G = G_KPC_KMS2_PER_MSUN
 
@@ -87,6 +96,20 @@ def circular_velocity(r_kpc: np.ndarray, mass_msun: np.ndarray) -> np.ndarray:
     m = np.asarray(mass_msun, dtype=float)
     with np.errstate(invalid="ignore"):
         return np.sqrt(_G * m / r)
+
+
+def finite_difference_dsigma2_dr(r_kpc: np.ndarray, sigma_r_kms: np.ndarray) -> np.ndarray:
+    """d sigma_r^2/dr [(km/s)^2/kpc] by direct differentiation of binned sigma_r^2 in ln r.
+
+    ``r_kpc`` (nbin,) increasing bin radii; ``sigma_r_kms`` (..., nbin) (leading axes: Monte Carlo
+    realisations). Second-order central differences inside, one-sided at the ends (np.gradient on
+    the non-uniform ln r grid), then d/dr = (1/r) d/dln r.
+    """
+    r = np.asarray(r_kpc, dtype=float)
+    if r.ndim != 1 or r.size < 2 or np.any(np.diff(r) <= 0):
+        raise ValueError("finite differences need >= 2 strictly increasing bin radii")
+    s2 = np.asarray(sigma_r_kms, dtype=float) ** 2
+    return np.gradient(s2, np.log(r), axis=-1) / r
 
 
 def _slope_at(alpha: SlopeLike, r_kpc: np.ndarray) -> np.ndarray:
@@ -127,6 +150,7 @@ def jeans_profile(
     min_stars: int = 10,
     on_sparse: str = "raise",
     return_fit: bool = False,
+    derivative: str = "exponential",
 ) -> Table | tuple[Table, ExponentialSigmaFit]:
     """Enclosed-mass profile from the 3-D spherical Jeans equation, Bird's hybrid (Section 2.1).
 
@@ -146,6 +170,9 @@ def jeans_profile(
         (then r_kpc and v_kms are not deconvolved again).
     min_stars, on_sparse : passed to :func:`~mwlib.dispersion.bin_dispersions`; flagged bins get NaN.
     return_fit : also return the sigma_r fit.
+    derivative : ``"exponential"`` (the paper's hybrid, default) or ``"finite_difference"`` (direct
+        differentiation of the binned sigma_r^2, :func:`finite_difference_dsigma2_dr`; the
+        exponential fit is still run and returned, but not used).
 
     Returns
     -------
@@ -159,6 +186,8 @@ def jeans_profile(
         raise ValueError("n_mc must be >= 2")
     if sigma_fit is not None and not isinstance(sigma_fit, ExponentialSigmaFit):
         raise TypeError("sigma_fit must be an mwlib.dispersion.ExponentialSigmaFit")
+    if derivative not in DERIVATIVES:
+        raise ValueError(f"derivative must be one of {DERIVATIVES}; got {derivative!r}")
     fit_rng, mc_rng = _rngs(seed)
 
     if dispersions is None:
@@ -191,15 +220,23 @@ def jeans_profile(
     alpha_b = np.full(r_med.shape, np.nan)
     alpha_b[ok] = _slope_at(alpha, r_med[ok])
 
-    # Central values: binned dispersions, Eq. 3 at the 50th-percentile (sigma_0, h_r).
-    ds2 = np.where(ok, sigma_fit.dsigma2_dr_best(np.where(ok, r_med, 1.0)), np.nan)
-    mass = jeans_mass(r_med, sig[:, 0], sig[:, 1], sig[:, 2], ds2, alpha_b)
-
     # Monte Carlo: (n_mc, nbin, 3) perturbed dispersions, posterior draws of (sigma_0, h_r).
     n_mc = int(n_mc)
     sig_mc = sig[None] + err[None] * mc_rng.standard_normal((n_mc,) + sig.shape)
     draw = sigma_fit.samples[mc_rng.integers(0, sigma_fit.samples.shape[0], n_mc)]
-    ds2_mc = dsigma2_dr_exponential(r_med[None, :], draw[:, :1], draw[:, 1:2])
+
+    if derivative == "exponential":
+        # Central values: binned dispersions, Eq. 3 at the 50th-percentile (sigma_0, h_r).
+        ds2 = np.where(ok, sigma_fit.dsigma2_dr_best(np.where(ok, r_med, 1.0)), np.nan)
+        ds2_mc = dsigma2_dr_exponential(r_med[None, :], draw[:, :1], draw[:, 1:2])
+    else:
+        # Direct differentiation over the usable bins, of the data and of every realisation.
+        ds2 = np.full(r_med.shape, np.nan)
+        ds2[ok] = finite_difference_dsigma2_dr(r_med[ok], sig[ok, 0])
+        ds2_mc = np.full((n_mc,) + r_med.shape, np.nan)
+        ds2_mc[:, ok] = finite_difference_dsigma2_dr(r_med[ok], sig_mc[:, ok, 0])
+    mass = jeans_mass(r_med, sig[:, 0], sig[:, 1], sig[:, 2], ds2, alpha_b)
+
     mass_mc = jeans_mass(r_med[None], sig_mc[..., 0], sig_mc[..., 1], sig_mc[..., 2], ds2_mc, alpha_b[None])
     vc_mc = circular_velocity(r_med[None], np.maximum(mass_mc, 0.0))
     p16, p50, p84 = np.percentile(mass_mc, (16, 50, 84), axis=0)
@@ -225,7 +262,10 @@ def jeans_profile(
     t["vcirc_err_kms"] = np.where(ok, np.std(vc_mc, axis=0, ddof=1), np.nan)
     t["ok"] = ok
     t.meta.update(
-        method="3-D spherical Jeans equation, Bird et al. (2022) Eq. 1 (hybrid binned/parametric)",
+        method="3-D spherical Jeans equation, Bird et al. (2022) Eq. 1 (hybrid binned/parametric)"
+        if derivative == "exponential" else
+        "3-D spherical Jeans equation, Bird et al. (2022) Eq. 1, d sigma_r^2/dr by finite differences",
+        derivative=derivative,
         n_mc=n_mc,
         sigma0_kms_p16_p50_p84=[float(x) for x in sigma_fit.sigma0_kms],
         h_r_kpc_p16_p50_p84=[float(x) for x in sigma_fit.h_r_kpc],

@@ -68,6 +68,7 @@ __all__ = [
     "NFW_FIT_N_STEPS",
     "NFW_FIT_N_BURN",
     "M_BARYON_BHG16_MSUN",
+    "SYSTEMATIC_FRAC",
     "BaryonModel",
     "PAPER_BARYONS",
     "rho_crit_msun_per_kpc3",
@@ -95,6 +96,9 @@ NFW_FIT_N_STEPS: int = 400
 NFW_FIT_N_BURN: int = 250
 #: Total baryonic mass of Bland-Hawthorn & Gerhard (2016) used in Section 5.4.
 M_BARYON_BHG16_MSUN: float = 8e10
+#: Systematic error the paper adopts for non-spherical and non-virial effects (Section 3.3,
+#: following Deason et al. 2021): 15% of each mass, quoted beside the random error (Table 1 text).
+SYSTEMATIC_FRAC: float = 0.15
 
 _G = G_KPC_KMS2_PER_MSUN
 
@@ -321,13 +325,14 @@ class NFWFit:
     """Posterior of the NFW fit. ``samples`` are (r200_kpc, c) after burn-in, flattened.
 
     ``percentiles`` maps ``m200_msun``, ``r200_kpc``, ``c``, ``m_total_r200_msun`` to their
-    (16, 50, 84) percentiles.
+    (16, 50, 84) percentiles, ``interval95`` to their (2.5, 97.5) percentiles.
     """
 
     samples: np.ndarray
     m200_msun: np.ndarray
     m_total_r200_msun: np.ndarray
     percentiles: dict[str, np.ndarray]
+    interval95: dict[str, np.ndarray]
     acceptance_fraction: float
     fit_to: str
     n_walkers: int
@@ -470,11 +475,15 @@ def fit_nfw(
         "c": np.percentile(samples[:, 1], q),
         "m_total_r200_msun": np.percentile(m_tot, q),
     }
+    q95 = (2.5, 97.5)
+    pct95 = {"m200_msun": np.percentile(m200, q95), "r200_kpc": np.percentile(samples[:, 0], q95),
+             "c": np.percentile(samples[:, 1], q95), "m_total_r200_msun": np.percentile(m_tot, q95)}
     return NFWFit(
         samples=samples,
         m200_msun=m200,
         m_total_r200_msun=m_tot,
         percentiles=pct,
+        interval95=pct95,
         acceptance_fraction=float(np.mean(sampler.acceptance_fraction)),
         fit_to=fit_to,
         n_walkers=n_walkers,
@@ -489,19 +498,26 @@ def fit_nfw_profile(
     r_col: str = "r_mass_kpc",
     mass_col: str = "mass_msun",
     err_col: str = "mass_err_msun",
+    systematic_frac: float = 0.0,
     **kwargs,
 ) -> NFWFit:
     """:func:`fit_nfw` on a Jeans or TME profile table (rows with non-finite values are dropped).
 
     Both :func:`mwlib.jeans.jeans_profile` and :func:`mwlib.tme.tme_profile` provide
     ``r_mass_kpc`` (the radius at which each M(<r) applies), ``mass_msun`` and ``mass_err_msun``.
+    ``systematic_frac`` adds ``systematic_frac * M`` in quadrature to each point's error: 0 (the
+    paper's Table 2 fits use the random errors only, its note a) or :data:`SYSTEMATIC_FRAC` (the
+    paper's whole error budget, random plus the 15% of Section 3.3).
     """
+    if not (0.0 <= float(systematic_frac) < 1.0):
+        raise ValueError(f"systematic_frac must be in [0, 1); got {systematic_frac}")
     for col in (r_col, mass_col, err_col):
         if col not in profile.colnames:
             raise ValueError(f"profile has no column {col!r}")
     r = np.asarray(profile[r_col], dtype=float)
     m = np.asarray(profile[mass_col], dtype=float)
     e = np.asarray(profile[err_col], dtype=float)
+    e = np.hypot(e, float(systematic_frac) * m)
     keep = np.isfinite(r) & np.isfinite(m) & np.isfinite(e) & (e > 0)
     return fit_nfw(r[keep], m[keep], e[keep], **kwargs)
 

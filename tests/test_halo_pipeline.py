@@ -126,6 +126,29 @@ def test_nfw_fit_recovers_the_mock_truth(sample):
         entry["r200"]["p50"])), rel=0.02)
 
 
+def test_nfw_validation_with_the_papers_error_budget(sample):
+    """Notebooks 03-04, Section 6b: the NFW fit to the mock's Jeans profile, with the paper's whole
+    error budget (random errors + the 15% systematic of Section 3.3), has the mock's M200, r200 and
+    c inside its 95% interval; the systematic widens the intervals it is added to."""
+    s, disp, _ = sample
+    p = jeans.jeans_profile(None, None, s.edges_kpc, s.density.slope, seed=4, dispersions=disp,
+                            n_walkers=64, n_steps=600, n_burn=200)
+    kw = dict(n_walkers=64, n_steps=600, n_burn=200)
+    random_only = halo.nfw_fit_entry(nfw.fit_nfw_profile(p, seed=7, **kw))
+    budget = halo.nfw_fit_entry(nfw.fit_nfw_profile(p, systematic_frac=nfw.SYSTEMATIC_FRAC, seed=7, **kw))
+    rec = halo.nfw_recovery(budget, s.truth.mass_model)
+    assert all(v["inside95"] for v in rec.values()), rec
+    width = lambda e: e["M200"]["p84"] - e["M200"]["p16"]  # noqa: E731
+    assert width(budget) > 1.3 * width(random_only)
+    assert budget["M200"]["p2.5"] < budget["M200"]["p16"] < budget["M200"]["p50"] < budget["M200"]["p84"] \
+        < budget["M200"]["p97.5"]
+    with pytest.raises(ValueError, match="systematic_frac"):
+        nfw.fit_nfw_profile(p, systematic_frac=1.5)
+    report = halo.nfw_validation_report({"bhb_mock/jeans": random_only, "bhb_mock/jeans_sys15": budget},
+                                        {"bhb_mock": s.truth}, {"random": "jeans", "budget": "jeans_sys15"})
+    assert report.count("/3") == 4 and "truth" in report
+
+
 def _rows(sample_name, method, scale=1.0, n=3, truth=None):
     p = Table()
     p["r_lo_kpc"], p["r_hi_kpc"] = np.arange(n) * 10.0 + 5, np.arange(n) * 10.0 + 15
