@@ -61,6 +61,7 @@ __all__ = [
     "HaloSample",
     "paper_density",
     "load_halo_samples",
+    "galactocentric_kinematics",
     "MASS_PROFILE_COLUMNS",
     "mass_profile_rows",
     "merge_mass_profiles",
@@ -123,8 +124,10 @@ def paper_density(kind: str) -> BrokenPowerLaw:
     raise ValueError(f"kind must be 'kgiant' or 'bhb'; got {kind!r}")
 
 
-def _kinematics(table: Table, sun: coords.SolarParameters, n_draws: int, rng: np.random.Generator,
-                n_workers: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def galactocentric_kinematics(table: Table, sun: coords.SolarParameters, n_draws: int, rng: np.random.Generator,
+                              n_workers: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Galactocentric radii (N,), spherical velocities (N, 3) and Monte Carlo error covariances
+    (N, 3, 3) of a halo star table (the columns of :func:`mwlib.catalogs.read_halo_table`)."""
     t = table
     mc = coords.monte_carlo_spherical_velocities_chunked(
         t["ra"], t["dec"], t["distance_kpc"], t["pmra_masyr"], t["pmdec_masyr"], t["vlos_kms"],
@@ -178,7 +181,7 @@ def load_halo_samples(
         else:
             versions.append((name, table, None))
         for label, t, cleaned in versions:
-            r, v, cov = _kinematics(t, sun, int(n_draws), rng, int(n_workers))
+            r, v, cov = galactocentric_kinematics(t, sun, int(n_draws), rng, int(n_workers))
             out[label] = HaloSample(label, kind, t, tuple(edges), truth, r, v, cov, cleaned, n_off)
     return out
 

@@ -406,6 +406,7 @@ for a in np.round(np.arange(density.KG_DENSITY.alpha_in, alpha_adjusted - 0.05, 
     print(f"  alpha_in = {a:.1f}: v_circ = {vcirc_near_sun(a):.0f} km/s")
 print(f"adjusted alpha_in (computed, K-giant mock): {alpha_adjusted:.1f}   "
       f"published (Bird et al. 2022 Sec. 4.2): {density.KG_ALPHA_IN_ADJUSTED}")
+scorecard.record(results_dir, "B22", {("KG", "alpha_in_adjusted"): alpha_adjusted})
 
 # %% [markdown]
 # On the mock the rule stops at the first slope tried when the Jeans $v_\mathrm{circ}$ is

@@ -411,6 +411,10 @@ for name, label in (("kgiant_mock", "TME KG"), ("bhb_barbosa", "TME BHB")):
         q = nfw_fits[name].percentiles
         score.update({(label, "M200_1e12"): q["m200_msun"][1] / E12, (label, "r200_kpc"): q["r200_kpc"][1],
                       (label, "c"): q["c"][1]})
+avg_pub = halo.weighted_nfw_average(*groups["published Table 2"])
+score.update({("diagnostic", "table2_average_M200"): avg_pub["M200"][0] / E12,
+              ("diagnostic", "table2_average_r200"): avg_pub["r200"][0],
+              ("diagnostic", "table2_average_c"): avg_pub["c"][0]})
 source, keys = groups["real BHB (cleaned)"]
 if keys:
     avg = halo.weighted_nfw_average(source, keys)

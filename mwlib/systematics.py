@@ -1,0 +1,237 @@
+"""Systematic-uncertainty tests of Bird et al. (2022): Sections 3.2, 3.3, 5.3 and the Appendix (Fig. 9).
+
+Each test reruns the chain of notebooks 02-04 on one halo sample with one choice changed --
+binned deconvolved dispersions (Section 4.3), the exponential sigma_r fit (Eqs. 2-3), the Jeans
+masses (Eq. 1), the TME masses (Eq. 4) and the NFW + baryons fits (Section 2.3, Eqs. 8-13) -- and
+returns the profiles and fits, so that the change of M(<r) and of M200 can be read off.
+
+Variants (:func:`variant_tasks`)
+--------------------------------
+* ``distance x0.9`` / ``distance x1.1`` (Appendix, Fig. 9): every heliocentric distance and its
+  error scaled; radii, velocities and Monte Carlo covariances recomputed. The tracer density is
+  kept: the paper refits it and finds changes of "a few tenths" in the slopes and +-1 kpc in the
+  break, which needs the survey selection function we do not have.
+* ``alpha_in low`` / ``alpha_in high`` (Section 5.3): the inner slopes at which the Jeans circular
+  velocity at 10 kpc is 200 and 250 km/s, i.e. M(<10 kpc) = 0.93-1.45e11 Msun (the paper's
+  "0.9 to 1.5e11"). Eq. 1 is linear in alpha: v_c^2 = sigma_r^2 (alpha - dln sigma_r^2/dln r
+  - 2 beta), so alpha = v_c^2/sigma_r^2 + dln sigma_r^2/dln r + 2 beta at the usable bin inside the
+  break whose median radius is nearest 10 kpc (:func:`alpha_in_bounds`).
+* ``alpha_out -1`` / ``alpha_out +1`` (Section 5.3).
+* ``no mean-velocity correction`` (Section 3.2, the LMC "sloshing" correction of Erkal et al.
+  2020): dispersions about zero instead of about each bin's mean, sigma^2 -> sigma^2 + mean^2 per
+  component (what a zero-mean Gaussian fitted to the same stars converges to), and the TME
+  without subtracting <V_r>.
+
+The 15% systematic for non-spherical and non-virial effects (Section 3.3) is not a rerun: it is
+quoted beside the random errors, ``nfw.SYSTEMATIC_FRAC`` x M (:func:`with_systematic`).
+
+mwlib's slope convention throughout: rho ∝ r^-alpha, alpha > 0 (Bird prints -alpha).
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from typing import Any
+
+import numpy as np
+from astropy.table import Table
+
+from mwlib import coords, dispersion, jeans, nfw, tme
+from mwlib.density import BrokenPowerLaw
+from mwlib.halo import HaloSample, galactocentric_kinematics, nfw_fit_entry
+
+__all__ = [
+    "DISTANCE_SCALES",
+    "ALPHA_OUT_SHIFT",
+    "VCIRC_10KPC_RANGE_KMS",
+    "alpha_in_bounds",
+    "without_mean_correction",
+    "variant_tasks",
+    "run_variant",
+    "summarize",
+    "with_systematic",
+]
+
+#: Appendix: distances scaled by -10% and +10%.
+DISTANCE_SCALES: tuple[float, float] = (0.9, 1.1)
+#: Section 5.3: "alpha_out ... could easily be as large as +-1".
+ALPHA_OUT_SHIFT: float = 1.0
+#: Section 5.3: 200 < v_circ(10 kpc) < 250 km/s, i.e. M(<10 kpc) in 0.9-1.5e11 Msun.
+VCIRC_10KPC_RANGE_KMS: tuple[float, float] = (200.0, 250.0)
+R_REF_KPC: float = 10.0
+
+
+def alpha_in_bounds(
+    disp: Table,
+    sigma_fit: dispersion.ExponentialSigmaFit,
+    density: BrokenPowerLaw,
+    *,
+    r_ref_kpc: float = R_REF_KPC,
+    vcirc_range_kms: tuple[float, float] = VCIRC_10KPC_RANGE_KMS,
+) -> tuple[float, float, float]:
+    """Inner slopes giving the Jeans v_circ = 200 and 250 km/s near 10 kpc (Section 5.3).
+
+    Uses the usable bin inside the break whose median radius is nearest ``r_ref_kpc``, its
+    deconvolved dispersions and the exponential d sigma_r^2/dr, and inverts Eq. 1 (linear in alpha).
+    Returns (alpha_low, alpha_high, r_bin_kpc); alpha_low belongs to 200 km/s.
+    """
+    ok = np.asarray(disp["ok"], bool) & (np.asarray(disp["r_median_kpc"], float) < density.r_break_kpc)
+    if not ok.any():
+        raise ValueError("no usable bin inside the density break")
+    idx = np.flatnonzero(ok)
+    k = idx[np.argmin(np.abs(np.log(np.asarray(disp["r_median_kpc"], float)[idx] / r_ref_kpc)))]
+    r = float(disp["r_median_kpc"][k])
+    sr2 = float(disp["sigma_r_kms"][k]) ** 2
+    st2, sp2 = float(disp["sigma_theta_kms"][k]) ** 2, float(disp["sigma_phi_kms"][k]) ** 2
+    two_beta = 2.0 - (st2 + sp2) / sr2
+    dln = r * float(sigma_fit.dsigma2_dr_best(np.array([r]))[0]) / sr2
+    lo, hi = (v**2 / sr2 + dln + two_beta for v in vcirc_range_kms)
+    return float(lo), float(hi), r
+
+
+def without_mean_correction(disp: Table) -> Table:
+    """Dispersions about zero instead of about the bin mean: sigma^2 + mean^2 per component.
+
+    The errors keep their sigma/sqrt(2N) form; beta is recomputed from the new dispersions.
+    """
+    out = disp.copy()
+    for c in ("r", "theta", "phi"):
+        s = np.hypot(np.asarray(disp[f"sigma_{c}_kms"], float), np.asarray(disp[f"mean_v{c}_kms"], float))
+        out[f"sigma_{c}_kms"] = s
+        out[f"sigma_{c}_err_kms"] = dispersion.dispersion_error(s, np.asarray(disp["n_stars"]))
+    sr, st, sp = (np.asarray(out[f"sigma_{c}_kms"], float) for c in ("r", "theta", "phi"))
+    out["beta"] = dispersion.anisotropy(sr, st, sp)
+    out["beta_err"] = dispersion.anisotropy_error(sr, st, sp, np.asarray(out["sigma_r_err_kms"]),
+                                                  np.asarray(out["sigma_theta_err_kms"]),
+                                                  np.asarray(out["sigma_phi_err_kms"]))
+    return out
+
+
+def variant_tasks(sample: HaloSample, *, seed: int, alpha_in_range: tuple[float, float], settings: Mapping[str, Any],
+                  variants: Sequence[str] | None = None) -> list[dict[str, Any]]:
+    """The sweep tasks of one sample: the baseline and every variant of the module docstring.
+
+    ``settings``: ``n_draws`` (Monte Carlo draws per star when distances change), ``sigma`` and
+    ``nfw`` (emcee settings), ``n_jeans_mc``, ``n_boot``. Every task of a sample gets the same
+    ``seed`` (common random numbers: differences between variants are not sampling noise).
+    """
+    d = sample.density
+    all_variants = {
+        "baseline": {},
+        "distance x0.9": {"distance_scale": DISTANCE_SCALES[0]},
+        "distance x1.1": {"distance_scale": DISTANCE_SCALES[1]},
+        "alpha_in low": {"alpha_in": alpha_in_range[0]},
+        "alpha_in high": {"alpha_in": alpha_in_range[1]},
+        "alpha_out -1": {"alpha_out": d.alpha_out - ALPHA_OUT_SHIFT},
+        "alpha_out +1": {"alpha_out": d.alpha_out + ALPHA_OUT_SHIFT},
+        "no mean-velocity correction": {"mean_correction": False},
+    }
+    names = list(all_variants) if variants is None else list(variants)
+    unknown = set(names) - set(all_variants)
+    if unknown:
+        raise ValueError(f"unknown variants {sorted(unknown)}; choose from {list(all_variants)}")
+    base = {"distance_scale": 1.0, "alpha_in": d.alpha_in, "alpha_out": d.alpha_out, "mean_correction": True}
+    return [{"sample": sample, "variant": name, "seed": int(seed), "settings": dict(settings),
+             **base, **all_variants[name]} for name in names]
+
+
+def _scaled_kinematics(sample: HaloSample, scale: float, n_draws: int, rng: np.random.Generator
+                       ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    t = sample.table.copy()
+    t["distance_kpc"] = np.asarray(t["distance_kpc"], float) * scale
+    t["distance_err_kpc"] = np.asarray(t["distance_err_kpc"], float) * scale
+    return galactocentric_kinematics(t, coords.BIRD22_SUN, n_draws, rng, 1)
+
+
+def run_variant(task: Mapping[str, Any]) -> dict[str, Any]:
+    """One sweep task (:func:`variant_tasks`): dispersions, sigma_r fit, Jeans and TME profiles and
+    their NFW fits (``nfw_fits.json`` entries) for one sample and one variant."""
+    sample: HaloSample = task["sample"]
+    st = task["settings"]
+    rng_mc, rng_sigma, rng_jeans, rng_tme, rng_nfw = np.random.default_rng(task["seed"]).spawn(5)
+    if task["distance_scale"] != 1.0:
+        r, v, cov = _scaled_kinematics(sample, float(task["distance_scale"]), int(st["n_draws"]), rng_mc)
+    else:
+        r, v, cov = sample.r_kpc, sample.v_kms, sample.v_cov
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # EM convergence notes, as in notebook 02
+        disp = dispersion.bin_dispersions(r, v, cov, sample.edges_kpc, min_stars=10, on_sparse="flag")
+    if not task["mean_correction"]:
+        disp = without_mean_correction(disp)
+    ok = np.asarray(disp["ok"], bool)
+    fit = dispersion.fit_sigma_r_exponential(disp["r_median_kpc"][ok], disp["sigma_r_kms"][ok],
+                                             disp["sigma_r_err_kms"][ok], rng=rng_sigma, **st["sigma"])
+    density = replace(sample.density, alpha_in=float(task["alpha_in"]), alpha_out=float(task["alpha_out"]))
+    jp = jeans.jeans_profile(None, None, sample.edges_kpc, density.slope, seed=rng_jeans, n_mc=st["n_jeans_mc"],
+                             sigma_fit=fit, dispersions=disp)
+    tp = tme.tme_profile(r, v[:, 0], sample.edges_kpc, density.slope, np.asarray(disp["beta"]),
+                         subtract_mean=bool(task["mean_correction"]), n_boot=st["n_boot"], seed=rng_tme,
+                         on_sparse="flag")
+    fits = {m: nfw_fit_entry(nfw.fit_nfw_profile(p[np.asarray(p["ok"], bool)], seed=rng_nfw, **st["nfw"]))
+            for m, p in (("jeans", jp), ("tme", tp))}
+    keep = ("r_lo_kpc", "r_hi_kpc", "n_stars", "r_mass_kpc", "mass_msun", "mass_err_msun", "ok")
+    return {"sample": sample.name, "variant": task["variant"],
+            "distance_scale": float(task["distance_scale"]), "alpha_in": float(task["alpha_in"]),
+            "alpha_out": float(task["alpha_out"]), "mean_correction": bool(task["mean_correction"]),
+            "profiles": {"jeans": jp[list(keep)], "tme": tp[list(keep)]}, "nfw": fits}
+
+
+def _pair_change(results: Mapping[str, Mapping[str, Any]], lo: str, hi: str, method: str,
+                 rows: slice | np.ndarray | None = None) -> tuple[float, float]:
+    """Half the difference between two variants relative to the baseline, in per cent: (median over
+    the usable bins selected by ``rows``, at the last usable bin)."""
+    base = results["baseline"]["profiles"][method]
+    a, b = results[lo]["profiles"][method], results[hi]["profiles"][method]
+    ok = np.asarray(base["ok"], bool) & np.asarray(a["ok"], bool) & np.asarray(b["ok"], bool)
+    half = 50.0 * np.abs(np.asarray(b["mass_msun"]) - np.asarray(a["mass_msun"])) / np.asarray(base["mass_msun"])
+    sel = ok if rows is None else ok & rows
+    return float(np.median(half[sel])), float(half[np.flatnonzero(ok)[-1]])
+
+
+def _m200_pair_change(results, lo: str, hi: str, method: str) -> float:
+    base = results["baseline"]["nfw"][method]["M200"]["p50"]
+    return 50.0 * abs(results[hi]["nfw"][method]["M200"]["p50"] - results[lo]["nfw"][method]["M200"]["p50"]) / base
+
+
+def summarize(runs: Sequence[Mapping[str, Any]], densities: Mapping[str, BrokenPowerLaw]) -> Table:
+    """One row per sample, method and test: the mass change in per cent (half the spread of the two
+    variants relative to the baseline; signed change for the mean-velocity correction), as the
+    median over the bins the test affects, at the last bin, and of M200."""
+    by_sample: dict[str, dict[str, Any]] = {}
+    for run in runs:
+        by_sample.setdefault(run["sample"], {})[run["variant"]] = run
+    rows = []
+    for name, res in by_sample.items():
+        base = res["baseline"]["profiles"]["jeans"]
+        inner = np.asarray(base["r_mass_kpc"], float) < densities[name].r_break_kpc
+        for method in ("jeans", "tme"):
+            inner_m = inner if method == "jeans" else (
+                np.asarray(res["baseline"]["profiles"]["tme"]["r_mass_kpc"], float) <= densities[name].r_break_kpc)
+            for test, lo, hi, sel in (("distance x0.9/x1.1", "distance x0.9", "distance x1.1", None),
+                                      ("alpha_in (v_circ(10 kpc) 200-250 km/s)", "alpha_in low", "alpha_in high",
+                                       inner_m),
+                                      ("alpha_out +-1", "alpha_out -1", "alpha_out +1", ~inner_m)):
+                if lo in res and hi in res:
+                    med, last = _pair_change(res, lo, hi, method, sel)
+                    rows.append((name, method, test, med, last, _m200_pair_change(res, lo, hi, method)))
+            if "no mean-velocity correction" in res:
+                b = res["baseline"]["profiles"][method]
+                o = res["no mean-velocity correction"]["profiles"][method]
+                ok = np.asarray(b["ok"], bool) & np.asarray(o["ok"], bool)
+                ch = 100.0 * (np.asarray(o["mass_msun"]) / np.asarray(b["mass_msun"]) - 1.0)
+                m200 = 100.0 * (res["no mean-velocity correction"]["nfw"][method]["M200"]["p50"]
+                                / res["baseline"]["nfw"][method]["M200"]["p50"] - 1.0)
+                rows.append((name, method, "mean-velocity correction off", float(np.median(ch[ok])),
+                             float(ch[np.flatnonzero(ok)[-1]]), m200))
+    t = Table(rows=rows, names=("sample", "method", "test", "median_bin_change_pct", "last_bin_change_pct",
+                                "m200_change_pct"))
+    for c in ("median_bin_change_pct", "last_bin_change_pct", "m200_change_pct"):
+        t[c].info.format = ".1f"
+    return t
+
+
+def with_systematic(value: float, random_err: float, frac: float = nfw.SYSTEMATIC_FRAC) -> tuple[float, float, float]:
+    """(value, random error, systematic error = frac x value): Section 3.3's quotation."""
+    return float(value), float(random_err), float(frac * value)

@@ -1,0 +1,93 @@
+"""Tests of mwlib.systematics: Bird et al. (2022) Sections 3.2, 5.3 and the Appendix."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+from astropy.table import Table
+
+from mwlib import dispersion, halo, jeans, mocks, systematics
+from mwlib.constants import G_KPC_KMS2_PER_MSUN as G
+
+QUICK = {"n_draws": 50, "n_jeans_mc": 20, "n_boot": 20, "sigma": dict(n_walkers=32, n_steps=300, n_burn=100),
+         "nfw": dict(n_walkers=32, n_steps=300, n_burn=150)}
+
+
+@pytest.fixture(scope="module")
+def bhb(tmp_path_factory):
+    mock = mocks.make_halo_mock(mocks.BHB_MOCK, np.random.default_rng(31), n_stars=1500)
+    t = mock.table
+    r, v, cov = halo.galactocentric_kinematics(t, halo.coords.BIRD22_SUN, 50, np.random.default_rng(32), 1)
+    sample = halo.HaloSample("bhb_mock", "bhb", t, tuple(dispersion.BHB_EDGES_KPC), mock.truth, r, v, cov, None, 0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        disp = dispersion.bin_dispersions(r, v, cov, sample.edges_kpc, on_sparse="flag")
+    ok = np.asarray(disp["ok"])
+    fit = dispersion.fit_sigma_r_exponential(disp["r_median_kpc"][ok], disp["sigma_r_kms"][ok],
+                                             disp["sigma_r_err_kms"][ok], rng=np.random.default_rng(3), **QUICK["sigma"])
+    return sample, disp, fit
+
+
+def test_alpha_in_bounds_invert_eq1(bhb):
+    """Put the returned slopes back into Eq. 1: v_circ at the chosen bin is 200 and 250 km/s."""
+    sample, disp, fit = bhb
+    lo, hi, r_bin = systematics.alpha_in_bounds(disp, fit, sample.density)
+    assert lo < hi and r_bin < sample.density.r_break_kpc
+    k = int(np.argmin(np.abs(np.asarray(disp["r_median_kpc"]) - r_bin)))
+    sig = [float(disp[f"sigma_{c}_kms"][k]) for c in ("r", "theta", "phi")]
+    ds2 = fit.dsigma2_dr_best(np.array([r_bin]))[0]
+    for alpha, v in ((lo, 200.0), (hi, 250.0)):
+        m = jeans.jeans_mass(r_bin, *sig, ds2, alpha)
+        assert np.sqrt(G * m / r_bin) == pytest.approx(v, rel=1e-9)
+    # the bin nearest 10 kpc among those inside the break
+    inside = np.asarray(disp["ok"]) & (np.asarray(disp["r_median_kpc"]) < sample.density.r_break_kpc)
+    assert r_bin == np.asarray(disp["r_median_kpc"])[inside][np.argmin(np.abs(np.log(np.asarray(
+        disp["r_median_kpc"])[inside] / 10.0)))]
+    with pytest.raises(ValueError, match="inside the density break"):
+        systematics.alpha_in_bounds(disp, fit, sample.density.__class__(3.5, 1.0, 4.7))
+
+
+def test_without_mean_correction_adds_the_mean_in_quadrature():
+    t = Table({"n_stars": [50, 200], "ok": [True, True]})
+    for c, s, m in (("r", (100.0, 90.0), (30.0, -5.0)), ("theta", (80.0, 70.0), (0.0, 10.0)),
+                    ("phi", (85.0, 75.0), (40.0, 0.0))):
+        t[f"sigma_{c}_kms"], t[f"mean_v{c}_kms"] = s, m
+        t[f"sigma_{c}_err_kms"] = np.zeros(2)
+    t["beta"], t["beta_err"] = np.zeros(2), np.zeros(2)
+    out = systematics.without_mean_correction(t)
+    np.testing.assert_allclose(out["sigma_r_kms"], np.hypot([100.0, 90.0], [30.0, -5.0]))
+    np.testing.assert_allclose(out["sigma_phi_err_kms"], out["sigma_phi_kms"] / np.sqrt(2 * np.array([50, 200])))
+    np.testing.assert_allclose(out["beta"], dispersion.anisotropy(out["sigma_r_kms"], out["sigma_theta_kms"],
+                                                                  out["sigma_phi_kms"]))
+    assert t["sigma_r_kms"][0] == 100.0  # input untouched
+
+
+def test_variants_rerun_the_chain(bhb):
+    sample, disp, fit = bhb
+    lo, hi, _ = systematics.alpha_in_bounds(disp, fit, sample.density)
+    tasks = systematics.variant_tasks(sample, seed=5, alpha_in_range=(lo, hi), settings=QUICK)
+    assert [t["variant"] for t in tasks][:3] == ["baseline", "distance x0.9", "distance x1.1"] and len(tasks) == 8
+    assert {t["seed"] for t in tasks} == {5}
+    with pytest.raises(ValueError, match="unknown variants"):
+        systematics.variant_tasks(sample, seed=5, alpha_in_range=(lo, hi), settings=QUICK, variants=["nope"])
+    runs = [systematics.run_variant(t) for t in tasks]
+    by = {r["variant"]: r for r in runs}
+    base, far = by["baseline"]["profiles"]["jeans"], by["distance x1.1"]["profiles"]["jeans"]
+    # farther stars: larger radii and larger tangential speeds -> larger masses in most bins
+    ok = np.asarray(base["ok"]) & np.asarray(far["ok"])
+    assert np.median(np.asarray(far["mass_msun"])[ok] / np.asarray(base["mass_msun"])[ok]) > 1.0
+    # a steeper outer slope raises the Jeans masses beyond the break only (Eq. 1: M grows with alpha)
+    steep = by["alpha_out +1"]["profiles"]["jeans"]
+    outer = np.asarray(base["r_mass_kpc"]) > sample.density.r_break_kpc
+    assert np.all(np.asarray(steep["mass_msun"])[outer & ok] > np.asarray(base["mass_msun"])[outer & ok])
+    np.testing.assert_allclose(np.asarray(steep["mass_msun"])[~outer & ok], np.asarray(base["mass_msun"])[~outer & ok])
+    # determinism: the same task gives the same numbers
+    again = systematics.run_variant(tasks[2])
+    np.testing.assert_array_equal(again["profiles"]["tme"]["mass_msun"], by["distance x1.1"]["profiles"]["tme"]["mass_msun"])
+    summary = systematics.summarize(runs, {sample.name: sample.density})
+    assert len(summary) == 8 and set(summary["method"]) == {"jeans", "tme"}
+    row = summary[(summary["method"] == "jeans") & (summary["test"] == "alpha_out +-1")][0]
+    assert row["median_bin_change_pct"] > 5 and row["last_bin_change_pct"] > 5
+    assert systematics.with_systematic(4.0, 0.5) == (4.0, 0.5, pytest.approx(0.6))
