@@ -31,7 +31,8 @@ import papermill
 from papermill.exceptions import PapermillExecutionError
 from tqdm.auto import tqdm
 
-from mwlib.io import atomic_path, write_json
+from mwlib import scorecard
+from mwlib.io import atomic_path, write_json, write_text
 from mwlib.paths import NOTEBOOKS_DIR, REPO_ROOT, RESULTS_DIR
 
 NOTEBOOKS = (
@@ -184,7 +185,20 @@ def main(argv: list[str] | None = None) -> int:
     print(format_timings(timings, total))
     record_timings(timings, total, RESULTS_DIR / "timings.json")
     print(f"timings written to {(RESULTS_DIR / 'timings.json').relative_to(REPO_ROOT)}")
+    if "07_comparison" in timings and args.output_dir is None:
+        refresh_readme_summary(REPO_ROOT / "README.md", RESULTS_DIR / "scorecard_summary.md")
     return 0
+
+
+def refresh_readme_summary(readme: Path, summary: Path) -> None:
+    """Copy the scorecard summary notebook 07 wrote into README.md's generated block."""
+    if not summary.is_file():
+        return
+    text = readme.read_text()
+    new = scorecard.readme_with_summary(text, summary.read_text())
+    if new != text:
+        write_text(readme, new)
+        print(f"README.md: scorecard summary updated from {summary.relative_to(REPO_ROOT)}")
 
 
 if __name__ == "__main__":
