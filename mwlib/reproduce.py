@@ -6,6 +6,7 @@ Usage::
     python -m mwlib.reproduce --only 05_bayesian_df # one notebook (repeat --only for more)
     python -m mwlib.reproduce --quick               # the notebooks' quick mode
     python -m mwlib.reproduce -p seed 3 -p n_mc 200 # override notebook parameters
+    python -m mwlib.reproduce --scheduler tcp://host:8786  # notebook 06's sweeps on a dask cluster
 
 The jupytext ``.py`` file (py:percent) is the source of each notebook: it is converted
 to a notebook in memory, executed by papermill with the notebook directory as working
@@ -158,6 +159,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="set the notebooks' quick=True parameter")
     parser.add_argument("-p", "--parameter", nargs=2, action="append", default=[],
                         metavar=("KEY", "VALUE"), help="override a notebook parameter")
+    parser.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                        help="run the sweeps of notebook 06 on this dask.distributed scheduler "
+                             "(e.g. tcp://host:8786); same as -p scheduler ADDRESS")
     parser.add_argument("--output-dir", type=Path, default=None,
                         help="write executed notebooks here instead of notebooks/")
     args = parser.parse_args(argv)
@@ -165,6 +169,8 @@ def main(argv: list[str] | None = None) -> int:
     parameters = {key: parse_value(value) for key, value in args.parameter}
     if args.quick:
         parameters["quick"] = True
+    if args.scheduler:
+        parameters["scheduler"] = args.scheduler
     names = [name for name in NOTEBOOKS if not args.only or name in args.only]
 
     timings: dict[str, float] = {}

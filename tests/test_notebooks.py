@@ -98,3 +98,20 @@ def test_reruns_are_byte_stable():
     nb = nbformat.v4.new_notebook(cells=[cell])
     html = reproduce.strip_volatile_metadata(nb).cells[0].outputs[0]["data"]["text/html"]
     assert html == '<table id="table-cell-007" class="x">'
+
+
+def test_cli_passes_scheduler_and_parameters(tmp_path, monkeypatch):
+    """--scheduler ADDRESS reaches the notebooks as the parameter ``scheduler`` (notebook 06's sweeps)."""
+    seen = {}
+
+    def fake_run(name, parameters=None, output_dir=None):
+        seen[name] = dict(parameters or {})
+        return 0.1
+
+    monkeypatch.setattr(reproduce, "run_notebook", fake_run)
+    monkeypatch.setattr(reproduce, "RESULTS_DIR", tmp_path)
+    monkeypatch.setattr(reproduce, "REPO_ROOT", tmp_path)
+    assert reproduce.main(["--only", "06_sensitivity", "--scheduler", "tcp://127.0.0.1:8786", "-p", "seed", "3",
+                           "--quick"]) == 0
+    assert seen == {"06_sensitivity": {"scheduler": "tcp://127.0.0.1:8786", "seed": 3, "quick": True}}
+    assert json.loads((tmp_path / "timings.json").read_text())["notebooks"]["06_sensitivity"] == 0.1
