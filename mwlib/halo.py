@@ -327,6 +327,9 @@ def nfw_recovery(entry: Mapping[str, dict], mass_model: mocks.HaloMassModel) -> 
     out = {}
     for key, value in truth.items():
         p = entry[key]
+        if "p2.5" not in p:
+            raise ValueError("an nfw_fits.json entry without 2.5/97.5 percentiles (written before they were "
+                             "added): rerun notebooks 03 and 04")
         out[key] = {"truth": float(value), **p, "inside": bool(p["p16"] <= value <= p["p84"]),
                     "inside95": bool(p["p2.5"] <= value <= p["p97.5"])}
     return out
@@ -518,22 +521,31 @@ def nfw_recovery_report(entries: Mapping[str, Mapping[str, dict]], truths: Mappi
 def nfw_validation_report(entries: Mapping[str, Mapping[str, dict]], truths: Mapping[str, Any],
                           variants: Mapping[str, str]) -> str:
     """One line per mock and variant (``{label: method}``, keys ``<mock>/<method>`` of ``entries``):
-    the fitted M200 and c with their 16-84% intervals beside the truth, and how many of M200, r200,
-    c fall inside the 16-84% and 2.5-97.5% intervals."""
-    lines = [f"{'mock':12s} {'variant':44s} {'M200 [1e12 Msun]':>20s} {'c':>18s}  in 68% / 95%"]
+    the fitted M200 and c with their 16-84% intervals beside the truth, their pulls
+    (fit - truth) / half-width of the 16-84% interval, and whether the truth lies inside the
+    16-84% and 2.5-97.5% intervals of M200 and of c (r200 follows M200: M200 ∝ r200^3)."""
+    width = max([len("variant"), *map(len, variants)])
+    lines = [f"{'mock':12s} {'variant':{width}s} {'M200 [1e12 Msun], pull':>26s} {'c, pull':>22s}"
+             f"  M200 in 68/95%  c in 68/95%"]
+    yes = {True: "yes", False: "no"}
     for name, truth in truths.items():
         model = truth.mass_model
-        lines.append(f"{name:12s} {'truth':44s} {model.m200_msun / _E12:>20.2f} {model.concentration:>18.1f}")
+        lines.append(f"{name:12s} {'truth':{width}s} {model.m200_msun / _E12:>20.2f} {'':5s} "
+                     f"{model.concentration:>16.1f}")
         for label, method in variants.items():
             key = f"{name}/{method}"
             if key not in entries:
                 continue
-            e, rec = entries[key], nfw_recovery(entries[key], model)
-            m, c = e["M200"], e["c"]
-            lines.append(
-                f"{'':12s} {label:44s} {m['p50'] / _E12:6.2f} [{m['p16'] / _E12:5.2f}, {m['p84'] / _E12:5.2f}] "
-                f"{c['p50']:5.1f} [{c['p16']:4.1f}, {c['p84']:4.1f}]  "
-                f"{sum(v['inside'] for v in rec.values())}/3 / {sum(v['inside95'] for v in rec.values())}/3")
+            rec = nfw_recovery(entries[key], model)
+            cells = []
+            for par, scale, fmt in (("M200", _E12, "6.2f"), ("c", 1.0, "5.1f")):
+                v = rec[par]
+                pull = (v["p50"] - v["truth"]) / (0.5 * (v["p84"] - v["p16"]))
+                cells.append(f"{v['p50'] / scale:{fmt}} [{v['p16'] / scale:{fmt}}, {v['p84'] / scale:{fmt}}] "
+                             f"{pull:+5.1f}")
+            lines.append(f"{'':12s} {label:{width}s} {cells[0]:>26s} {cells[1]:>22s}  "
+                         f"{yes[rec['M200']['inside']]:>4s}/{yes[rec['M200']['inside95']]:<4s}       "
+                         f"{yes[rec['c']['inside']]:>4s}/{yes[rec['c']['inside95']]:<4s}")
     return "\n".join(lines)
 
 

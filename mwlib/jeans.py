@@ -29,7 +29,7 @@ Bird's hybrid (Section 2.1), as implemented by :func:`jeans_profile`
   binned sigma_r^2 in ln r (central differences between neighbouring usable bins, one-sided at the
   ends), the alternative the paper names in Section 5.2; each Monte Carlo realisation
   differentiates its own perturbed dispersions, so the errors carry the derivative's noise. It is
-  not the paper's choice and is used to validate the method on mocks (notebook 03, Section 4b);
+  not the paper's choice and is used to validate the method on mocks (notebook 03, Section 6b);
 * errors: ``n_mc`` = 100 Monte Carlo realisations in which the three binned dispersions are drawn
   from Gaussians with their Poisson-type errors sigma/sqrt(2N), and (sigma_0, h_r) are drawn from
   the posterior samples of the exponential fit (which carries the propagated sigma_r errors).

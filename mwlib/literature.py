@@ -8,7 +8,9 @@
 * Eadie & Harris (2016) Section 6 and Fig. 13: ``data/literature/eadie16_section6.csv``.
 
 Weighted means use :func:`mwlib.nfw.weighted_average` with the symmetrized error
-(minus + plus)/2; Bird's Section 4.6 average of Table 2 is reproduced by 1/sigma weights, the
+(minus + plus)/2, converted to a 68% (1-sigma) half-width where the source quotes another
+interval (Eadie & Jurić 2019 quote a 50% credible interval: half-widths / 0.6745, as for a
+Gaussian); Bird's Section 4.6 average of Table 2 is reproduced by 1/sigma weights, the
 Section 5.4 group errors by 1/sigma^2 weights, so both are offered (``weighting``).
 """
 
@@ -47,10 +49,15 @@ _FIG8_COLUMNS = [
     ColumnSpec("value_1e12msun", "float", required=False, non_negative=True),
     ColumnSpec("minus_1e12msun", "float", required=False, non_negative=True),
     ColumnSpec("plus_1e12msun", "float", required=False, non_negative=True),
+    ColumnSpec("interval", "str"),
     ColumnSpec("definition", "str", required=False),
     ColumnSpec("source", "str"),
     ColumnSpec("quote", "str", required=False),
 ]
+
+
+#: 1-sigma error per half-width of a quoted interval (Gaussian): 68% -> 1, 50% -> 1/0.6745.
+_SIGMA_PER_HALF_WIDTH: dict[str, float] = {"68%": 1.0, "50%": 1.0 / 0.6745}
 
 
 def read_bird22_fig8(path: str | os.PathLike) -> Table:
@@ -69,6 +76,9 @@ def read_bird22_fig8(path: str | os.PathLike) -> Table:
         if has_value == (row["kind"] == "not_found"):
             raise ValueError(f"{path}: line {line}, column 'value_1e12msun': "
                              + ("a value for a row of kind 'not_found'" if has_value else "missing value"))
+        if row["interval"] not in _SIGMA_PER_HALF_WIDTH:
+            raise ValueError(f"{path}: line {line}, column 'interval': unknown interval {row['interval']!r}; "
+                             f"expected one of {list(_SIGMA_PER_HALF_WIDTH)}")
         if row["kind"] == "virial" and not (np.isfinite(row["minus_1e12msun"]) and np.isfinite(row["plus_1e12msun"])):
             raise ValueError(f"{path}: line {line}: a 'virial' row needs minus_1e12msun and plus_1e12msun")
     return t
@@ -84,8 +94,10 @@ def group_average(table: Table, groups: Sequence[str] | None = None, *,
     if not use.any():
         return float("nan"), float("nan"), 0
     t = table[use]
-    mean, err = nfw.weighted_average(np.asarray(t["value_1e12msun"], float), np.asarray(t["minus_1e12msun"], float),
-                                     np.asarray(t["plus_1e12msun"], float), weighting=weighting)
+    scale = np.array([_SIGMA_PER_HALF_WIDTH[str(i)] for i in t["interval"]]) if "interval" in t.colnames else 1.0
+    mean, err = nfw.weighted_average(np.asarray(t["value_1e12msun"], float),
+                                     scale * np.asarray(t["minus_1e12msun"], float),
+                                     scale * np.asarray(t["plus_1e12msun"], float), weighting=weighting)
     return float(mean), float(err), int(use.sum())
 
 

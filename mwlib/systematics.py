@@ -14,8 +14,9 @@ Variants (:func:`variant_tasks`)
 * ``alpha_in low`` / ``alpha_in high`` (Section 5.3): the inner slopes at which the Jeans circular
   velocity at 10 kpc is 200 and 250 km/s, i.e. M(<10 kpc) = 0.93-1.45e11 Msun (the paper's
   "0.9 to 1.5e11"). Eq. 1 is linear in alpha: v_c^2 = sigma_r^2 (alpha - dln sigma_r^2/dln r
-  - 2 beta), so alpha = v_c^2/sigma_r^2 + dln sigma_r^2/dln r + 2 beta at the usable bin inside the
-  break whose median radius is nearest 10 kpc (:func:`alpha_in_bounds`).
+  - 2 beta), so alpha = v_c^2/sigma_r^2 + dln sigma_r^2/dln r + 2 beta at 10 kpc, with the binned
+  dispersions interpolated there (:func:`alpha_in_bounds`). The reruns refit sigma_r with their
+  own seed, so their v_circ(10 kpc) lands near, not exactly on, 200 and 250 km/s.
 * ``alpha_out -1`` / ``alpha_out +1`` (Section 5.3).
 * ``no mean-velocity correction`` (Section 3.2, the LMC "sloshing" correction of Erkal et al.
   2020): dispersions about zero instead of about each bin's mean, sigma^2 -> sigma^2 + mean^2 per
@@ -46,6 +47,7 @@ __all__ = [
     "DISTANCE_SCALES",
     "ALPHA_OUT_SHIFT",
     "VCIRC_10KPC_RANGE_KMS",
+    "M200_AT_PRIOR_BOUND_MSUN",
     "alpha_in_bounds",
     "without_mean_correction",
     "variant_tasks",
@@ -70,25 +72,27 @@ def alpha_in_bounds(
     *,
     r_ref_kpc: float = R_REF_KPC,
     vcirc_range_kms: tuple[float, float] = VCIRC_10KPC_RANGE_KMS,
-) -> tuple[float, float, float]:
-    """Inner slopes giving the Jeans v_circ = 200 and 250 km/s near 10 kpc (Section 5.3).
+) -> tuple[float, float]:
+    """Inner slopes giving the Jeans v_circ(r_ref) = 200 and 250 km/s (Section 5.3), r_ref = 10 kpc.
 
-    Uses the usable bin inside the break whose median radius is nearest ``r_ref_kpc``, its
-    deconvolved dispersions and the exponential d sigma_r^2/dr, and inverts Eq. 1 (linear in alpha).
-    Returns (alpha_low, alpha_high, r_bin_kpc); alpha_low belongs to 200 km/s.
+    Eq. 1 at r_ref: the three dispersions squared interpolated linearly in ln r between the usable
+    bins that bracket r_ref, d sigma_r^2/dr from the exponential fit there, and the inversion
+    alpha = v_c^2/sigma_r^2 + dln sigma_r^2/dln r + 2 beta (Eq. 1 is linear in alpha). r_ref must
+    lie inside the density break and inside the bins' median radii. Returns (alpha_low,
+    alpha_high); alpha_low belongs to 200 km/s.
     """
-    ok = np.asarray(disp["ok"], bool) & (np.asarray(disp["r_median_kpc"], float) < density.r_break_kpc)
-    if not ok.any():
-        raise ValueError("no usable bin inside the density break")
-    idx = np.flatnonzero(ok)
-    k = idx[np.argmin(np.abs(np.log(np.asarray(disp["r_median_kpc"], float)[idx] / r_ref_kpc)))]
-    r = float(disp["r_median_kpc"][k])
-    sr2 = float(disp["sigma_r_kms"][k]) ** 2
-    st2, sp2 = float(disp["sigma_theta_kms"][k]) ** 2, float(disp["sigma_phi_kms"][k]) ** 2
-    two_beta = 2.0 - (st2 + sp2) / sr2
-    dln = r * float(sigma_fit.dsigma2_dr_best(np.array([r]))[0]) / sr2
-    lo, hi = (v**2 / sr2 + dln + two_beta for v in vcirc_range_kms)
-    return float(lo), float(hi), r
+    if not r_ref_kpc < density.r_break_kpc:
+        raise ValueError(f"r_ref_kpc = {r_ref_kpc} is not inside the density break at {density.r_break_kpc} kpc")
+    ok = np.asarray(disp["ok"], bool)
+    r = np.asarray(disp["r_median_kpc"], float)[ok]
+    if r.size < 2 or not (r[0] <= r_ref_kpc <= r[-1]):
+        raise ValueError(f"r_ref_kpc = {r_ref_kpc} kpc is not bracketed by the usable bins' median radii {r}")
+    s2 = [np.interp(np.log(r_ref_kpc), np.log(r), np.asarray(disp[f"sigma_{c}_kms"], float)[ok] ** 2)
+          for c in ("r", "theta", "phi")]
+    two_beta = 2.0 - (s2[1] + s2[2]) / s2[0]
+    dln = r_ref_kpc * float(sigma_fit.dsigma2_dr_best(np.array([r_ref_kpc]))[0]) / s2[0]
+    lo, hi = (v**2 / s2[0] + dln + two_beta for v in vcirc_range_kms)
+    return float(lo), float(hi)
 
 
 def without_mean_correction(disp: Table) -> Table:
@@ -100,7 +104,7 @@ def without_mean_correction(disp: Table) -> Table:
     for c in ("r", "theta", "phi"):
         s = np.hypot(np.asarray(disp[f"sigma_{c}_kms"], float), np.asarray(disp[f"mean_v{c}_kms"], float))
         out[f"sigma_{c}_kms"] = s
-        out[f"sigma_{c}_err_kms"] = dispersion.dispersion_error(s, np.asarray(disp["n_stars"]))
+        out[f"sigma_{c}_err_kms"] = dispersion.dispersion_error(s, np.maximum(np.asarray(disp["n_stars"]), 1))
     sr, st, sp = (np.asarray(out[f"sigma_{c}_kms"], float) for c in ("r", "theta", "phi"))
     out["beta"] = dispersion.anisotropy(sr, st, sp)
     out["beta_err"] = dispersion.anisotropy_error(sr, st, sp, np.asarray(out["sigma_r_err_kms"]),
@@ -187,23 +191,38 @@ def _pair_change(results: Mapping[str, Mapping[str, Any]], lo: str, hi: str, met
     ok = np.asarray(base["ok"], bool) & np.asarray(a["ok"], bool) & np.asarray(b["ok"], bool)
     half = 50.0 * np.abs(np.asarray(b["mass_msun"]) - np.asarray(a["mass_msun"])) / np.asarray(base["mass_msun"])
     sel = ok if rows is None else ok & rows
-    return float(np.median(half[sel])), float(half[np.flatnonzero(ok)[-1]])
+    if not sel.any():
+        return float("nan"), float("nan")
+    return float(np.median(half[sel])), float(half[np.flatnonzero(sel)[-1]])
+
+
+#: An NFW fit whose median M200 exceeds this has run into the prior bound c > 0 (no NFW + baryons
+#: model follows the profile, notebooks 03-04); its M200 changes are not defined.
+M200_AT_PRIOR_BOUND_MSUN: float = 1e13
+
+
+def _m200(run: Mapping[str, Any], method: str) -> float:
+    m = run["nfw"][method]["M200"]["p50"]
+    return float("nan") if m > M200_AT_PRIOR_BOUND_MSUN else float(m)
 
 
 def _m200_pair_change(results, lo: str, hi: str, method: str) -> float:
-    base = results["baseline"]["nfw"][method]["M200"]["p50"]
-    return 50.0 * abs(results[hi]["nfw"][method]["M200"]["p50"] - results[lo]["nfw"][method]["M200"]["p50"]) / base
+    base = _m200(results["baseline"], method)
+    return 50.0 * abs(_m200(results[hi], method) - _m200(results[lo], method)) / base
 
 
 def summarize(runs: Sequence[Mapping[str, Any]], densities: Mapping[str, BrokenPowerLaw]) -> Table:
     """One row per sample, method and test: the mass change in per cent (half the spread of the two
     variants relative to the baseline; signed change for the mean-velocity correction), as the
-    median over the bins the test affects, at the last bin, and of M200."""
+    median over the bins the test affects, at the last of those bins, and of M200 (NaN where a
+    fit ran into its prior bound, :data:`M200_AT_PRIOR_BOUND_MSUN`)."""
     by_sample: dict[str, dict[str, Any]] = {}
     for run in runs:
         by_sample.setdefault(run["sample"], {})[run["variant"]] = run
     rows = []
     for name, res in by_sample.items():
+        if "baseline" not in res:
+            raise ValueError(f"sample {name!r}: the runs have no 'baseline' variant to compare with")
         base = res["baseline"]["profiles"]["jeans"]
         inner = np.asarray(base["r_mass_kpc"], float) < densities[name].r_break_kpc
         for method in ("jeans", "tme"):
@@ -221,8 +240,8 @@ def summarize(runs: Sequence[Mapping[str, Any]], densities: Mapping[str, BrokenP
                 o = res["no mean-velocity correction"]["profiles"][method]
                 ok = np.asarray(b["ok"], bool) & np.asarray(o["ok"], bool)
                 ch = 100.0 * (np.asarray(o["mass_msun"]) / np.asarray(b["mass_msun"]) - 1.0)
-                m200 = 100.0 * (res["no mean-velocity correction"]["nfw"][method]["M200"]["p50"]
-                                / res["baseline"]["nfw"][method]["M200"]["p50"] - 1.0)
+                m200 = 100.0 * (_m200(res["no mean-velocity correction"], method) / _m200(res["baseline"], method)
+                                - 1.0)
                 rows.append((name, method, "mean-velocity correction off", float(np.median(ch[ok])),
                              float(ch[np.flatnonzero(ok)[-1]]), m200))
     t = Table(rows=rows, names=("sample", "method", "test", "median_bin_change_pct", "last_bin_change_pct",

@@ -52,6 +52,7 @@ import numpy as np
 from astropy.table import Table
 
 from mwlib import catalogs, df, dispersion, halo, io, mocks, nfw, plotting, published, scorecard, sweeps, systematics
+from mwlib.constants import G_KPC_KMS2_PER_MSUN
 
 plotting.use_style()
 results_dir, figures_dir = Path(results_dir), Path(figures_dir)
@@ -336,6 +337,9 @@ coverage.pprint(max_width=-1)
 # * $\alpha_\mathrm{out}$ ± 1 (Section 5.3);
 # * the mean-velocity correction of Section 3.2 off: dispersions about zero, not the bin mean
 #   ($\sigma^2 \to \sigma^2 + \bar v^2$), and the TME without subtracting $\langle V_r\rangle$.
+#   The mocks have no LMC reflex motion, so there this measures only the mean motions they do
+#   have (sampling noise; no rotation); on the real stars $\bar v_\phi$ also carries any halo
+#   rotation, which the correction removes along with the reflex.
 #
 # The samples, covariances and dispersions are those of notebooks 02–04 (same generator).
 
@@ -355,7 +359,7 @@ for i, name in enumerate(systematics_samples):
     fit = halo.fit_sigma_profiles({name: d}, np.random.default_rng([seed, 2, i]), settings["sigma"])[name]
     alpha_in_ranges[name] = systematics.alpha_in_bounds(d, fit, s.density)
     sys_tasks += systematics.variant_tasks(s, seed=int(np.random.default_rng([seed, 3, i]).integers(2**31)),
-                                           alpha_in_range=alpha_in_ranges[name][:2], settings=settings)
+                                           alpha_in_range=alpha_in_ranges[name], settings=settings)
 sys_runs = sweeps.run_sweep(systematics.run_variant, sys_tasks, scheduler=scheduler, max_workers=max_workers,
                             desc="Bird systematics")
 runs_by = {(run["sample"], run["variant"]): run for run in sys_runs}
@@ -364,10 +368,12 @@ runs_by = {(run["sample"], run["variant"]): run for run in sys_runs}
 # NBVAL_CHECK_OUTPUT
 print(f"{len(sys_tasks)} reruns ({len(systematics_samples)} samples x {len(sys_tasks) // max(1, len(systematics_samples))} "
       f"variants)")
-for name, (lo, hi, r_bin) in alpha_in_ranges.items():
-    print(f"{name:12s} alpha_in for v_circ = 200 / 250 km/s at r = {r_bin:.1f} kpc: {lo:.2f} / {hi:.2f} "
-          f"(adopted {halo_data[name].density.alpha_in:.1f}, published K giants {PUB_B22[('KG', 'alpha_in_adjusted')]['value']}, "
-          f"BHB {PUB_B22[('BHB', 'alpha_in')]['value']})")
+r_ref = systematics.R_REF_KPC
+print(f"alpha_in giving the Jeans v_circ({r_ref:g} kpc) = 200 / 250 km/s, i.e. M(<{r_ref:g} kpc) = "
+      f"{200**2 * r_ref / G_KPC_KMS2_PER_MSUN / E11:.2f} / {250**2 * r_ref / G_KPC_KMS2_PER_MSUN / E11:.2f} 1e11 Msun "
+      f"(published K giants {PUB_B22[('KG', 'alpha_in_adjusted')]['value']}, BHB {PUB_B22[('BHB', 'alpha_in')]['value']}):")
+for name, (lo, hi) in alpha_in_ranges.items():
+    print(f"  {name:12s} {lo:.2f} / {hi:.2f}   (adopted here: {halo_data[name].density.alpha_in:.1f})")
 
 # %% [markdown]
 # ### Fig. 9: distances scaled by ±10%
@@ -414,10 +420,8 @@ if systematics_samples:
 
 # %%
 sys_summary = systematics.summarize(sys_runs, {name: halo_data[name].density for name in systematics_samples})
-at_bound = {(run["sample"], m) for run in sys_runs for m in ("jeans", "tme") if run["nfw"][m]["M200"]["p50"] > 1e13}
-sys_summary["m200_change_pct"] = [np.nan if (row["sample"], row["method"]) in at_bound else row["m200_change_pct"]
-                                  for row in sys_summary]
-sys_summary["m200_change_pct"].info.format = ".1f"
+at_bound = sorted({(run["sample"], m) for run in sys_runs for m in ("jeans", "tme")
+                   if run["nfw"][m]["M200"]["p50"] > systematics.M200_AT_PRIOR_BOUND_MSUN})
 io.write_table_csv(results_dir / "bird22_systematics.csv", sys_summary)
 profile_rows = [(run["sample"], run["variant"], method, float(r), float(m), float(e))
                 for run in sys_runs for method, p in run["profiles"].items()
@@ -430,7 +434,7 @@ io.write_table_csv(results_dir / "bird22_systematics_profiles.csv",
 # NBVAL_CHECK_OUTPUT
 sys_summary.pprint(max_lines=-1, max_width=-1)
 if at_bound:
-    print("M200 change not given (NaN) where an NFW fit runs into its prior bound on c:", sorted(at_bound))
+    print("M200 change not given (NaN) where an NFW fit runs into its prior bound on c:", at_bound)
 for key in [("distance +-10%", "change of M(<r)_pct"), ("distance +-10%", "change of M200_pct"),
             ("alpha_in", "change of M(<r)_pct"), ("alpha_out +-1", "change of M at the data limit_pct")]:
     print(f"published ({PUB_B22[key]['where']}): {key[0]}, {key[1][:-4]}: of order {PUB_B22[key]['value']}%")
@@ -452,9 +456,14 @@ b22_score = {("distance +-10%", "change of M(<r)_pct"): mean_change("distance", 
              ("distance +-10%", "change of M200_pct"): mean_change("distance", "m200_change_pct"),
              ("alpha_in", "change of M(<r)_pct"): mean_change("alpha_in", "median_bin_change_pct"),
              ("alpha_out +-1", "change of M at the data limit_pct"): mean_change("alpha_out", "last_bin_change_pct")}
+bhb_mock_m200 = [row["m200_change_pct"] for row in sys_summary
+                 if row["sample"] == "bhb_mock" and row["test"].startswith("distance")]
+b22_score[("diagnostic", "distance_m200_bhb_mock_pct")] = float(np.nanmean(bhb_mock_m200)) if bhb_mock_m200 else np.nan
 scorecard.record(results_dir, "B22", b22_score)
 # NBVAL_CHECK_OUTPUT
 for (label, quantity), value in b22_score.items():
+    if label == "diagnostic":
+        continue
     print(f"{label:16s} {quantity[:-4]:32s} ours {value:5.1f}%   published: of order {PUB_B22[(label, quantity)]['value']}%")
 
 # %% [markdown]
@@ -462,31 +471,33 @@ for (label, quantity), value in b22_score.items():
 #
 # The paper quotes its Table 1 masses as value ± random ± systematic, the systematic being 15% of
 # the mass (non-spherical and non-virial effects, following Deason et al. 2021), and its
-# abstract does the same for $M_{200}$. Ours, from the baseline reruns above, beside the published:
+# abstract does the same for the Jeans $M_{200}$. Ours, for the Table 1 and Table 2 values that
+# notebooks 03–04 computed and recorded (K giants: the mock; BHB: the cleaned real stars), beside
+# the published; a fit at its prior bound gets no systematic.
 
 # %%
-# NBVAL_CHECK_OUTPUT
+recorded = scorecard.load(results_dir).get("B22", {})
 sys_score = {}
-for name, kind in (("kgiant_mock", "KG"), ("bhb_barbosa", "BHB")):
-    if name not in systematics_samples:
+# NBVAL_CHECK_OUTPUT
+for label, radius in (("Jeans KG", "M(<73)"), ("TME KG", "M(<73)"), ("Jeans BHB", "M(<52)"), ("TME BHB", "M(<52)")):
+    mass = recorded.get(f"{label}|{radius}")
+    if mass is None:
+        print(f"{label}: not computed (notebooks 03-04)")
         continue
-    for method, label in (("jeans", "Jeans"), ("tme", "TME")):
-        p = runs_by[(name, "baseline")]["profiles"][method]
-        last = p[np.asarray(p["ok"])][-1]
-        value, rand, sys_err = systematics.with_systematic(last["mass_msun"] / E11, last["mass_err_msun"] / E11)
-        key = (f"{label} {kind}", "M(<73)" if kind == "KG" else "M(<52)")
-        pub = PUB_B22[key]
-        pub_sys = PUB_B22[(key[0], f"{key[1]} systematic")]["value"]
-        sys_score[(key[0], f"{key[1]} systematic")] = sys_err
-        print(f"{name:12s} {label:5s} M(<{last['r_mass_kpc']:.0f}) = {value:5.2f} ± {rand:4.2f} (random) ± {sys_err:4.2f} "
-              f"(systematic) 1e11 Msun;  published {key[1]} = {pub['value']} ± {pub['high'] - pub['value']:.2f} ± {pub_sys}")
-        if method == "jeans":
-            m = runs_by[(name, "baseline")]["nfw"][method]["M200"]
-            v, _, sys_m200 = systematics.with_systematic(m["p50"] / 1e12, 0.0)
-            sys_score[(key[0], "M200 systematic_1e12")] = sys_m200
-            print(f"{'':18s} M200 = {v:.3g} ± {sys_m200:.3g} (systematic) 1e12 Msun;  published "
-                  f"{PUB_B22[(key[0], 'M200_1e12')]['value']} ± {PUB_B22[(key[0], 'M200 systematic_1e12')]['value']}"
-                  + ("  (fit at the prior bound on c)" if m["p50"] > 1e13 else ""))
+    value, _, sys_err = systematics.with_systematic(mass, 0.0)
+    sys_score[(label, f"{radius} systematic")] = sys_err
+    pub = PUB_B22[(label, radius)]
+    print(f"{label:9s} {radius}: ours {value:5.2f} ± {sys_err:4.2f} (systematic) 1e11 Msun;  published {pub['value']} "
+          f"± {pub['high'] - pub['value']:.2f} (random) ± {PUB_B22[(label, f'{radius} systematic')]['value']} (systematic)")
+for label in ("Jeans KG", "Jeans BHB"):
+    m200 = recorded.get(f"{label}|M200_1e12")
+    if m200 is None or m200 * 1e12 > systematics.M200_AT_PRIOR_BOUND_MSUN:
+        sys_score[(label, "M200 systematic_1e12")] = None
+        print(f"{label}: M200 not defined (NFW fit at its prior bound, or not computed)")
+        continue
+    sys_score[(label, "M200 systematic_1e12")] = systematics.with_systematic(m200, 0.0)[2]
+    print(f"{label:9s} M200: ours {m200:.2f} ± {sys_score[(label, 'M200 systematic_1e12')]:.3f} (systematic) 1e12 Msun;  "
+          f"published {PUB_B22[(label, 'M200_1e12')]['value']} ± {PUB_B22[(label, 'M200 systematic_1e12')]['value']}")
 scorecard.record(results_dir, "B22", sys_score)
 
 # %% [markdown]
@@ -528,9 +539,9 @@ else:
 # %% [markdown]
 # Inside about 35 kpc the public EDR3 sample gives masses close to the paper's own BHB model;
 # cleaning lowers the 20–35 kpc bins, where the removed Sagittarius stars lie. Beyond 35 kpc our
-# masses rise far above it with or without cleaning: notebook 04 (Section 8) traces this to a
+# masses rise far above it with or without cleaning: notebook 04 (Section 9) traces this to a
 # tail of stars faster than any plausible escape speed in the public selection — a larger,
-# differently selected sample (4275 stars after cleaning vs 2526) whose outer bins are
+# differently selected sample (notebook 03, Section 1, prints the counts) whose outer bins are
 # contaminated, most likely by overestimated distances, which inflate the tangential velocities.
 # Gaia EDR3 itself shrinks the proper-motion errors (notebook 04's tangential-error column), so
 # the newer astrometry is not the cause; the selection is. The globular clusters tell a

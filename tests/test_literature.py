@@ -8,7 +8,6 @@ import numpy as np
 import pytest
 
 from mwlib import literature as lit
-from mwlib import nfw
 
 FIG8 = Path(__file__).resolve().parents[1] / "data" / "literature" / "bird22_fig8.csv"
 
@@ -33,9 +32,12 @@ def test_group_means_are_the_documented_weighted_means():
     assert n == len(s) and mean == pytest.approx(np.sum(w * s["value_1e12msun"]) / np.sum(w))
     assert err == pytest.approx(1 / np.sqrt(np.sum(w)))
     assert lit.group_average(t, ["other"])[2] == 0 and np.isnan(lit.group_average(t, ["other"])[0])
-    assert lit.group_average(t, weighting="inverse_error")[0] == pytest.approx(nfw.weighted_average(
-        t["value_1e12msun"][t["kind"] == "virial"], t["minus_1e12msun"][t["kind"] == "virial"],
-        t["plus_1e12msun"][t["kind"] == "virial"])[0])
+    # 1/sigma weights by hand, with Eadie & Juric's 50% half-widths widened to 1 sigma
+    v = t[t["kind"] == "virial"]
+    s = 0.5 * (v["minus_1e12msun"] + v["plus_1e12msun"]) * np.where(v["interval"] == "50%", 1 / 0.6745, 1.0)
+    assert lit.group_average(t, weighting="inverse_error")[0] == pytest.approx(
+        np.sum(v["value_1e12msun"] / s) / np.sum(1 / s))
+    assert np.sum(v["interval"] == "50%") == 1
     table = lit.group_averages(t)
     assert list(table["group"]) == list(lit.FIG8_GROUPS) and table["references"].sum() == len(t)
 
@@ -44,6 +46,7 @@ def test_group_means_are_the_documented_weighted_means():
     (("rotation_curve", "rotation"), "unknown group"),
     ((",virial,", ",guess,"), "unknown kind"),
     ((",not_found,,", ",not_found,0.9,"), "a value for a row of kind 'not_found'"),
+    ((",50%,", ",90%,"), "unknown interval"),
 ])
 def test_bad_rows_raise_with_file_and_line(tmp_path, change, message):
     text = FIG8.read_text()

@@ -115,3 +115,21 @@ def test_cli_passes_scheduler_and_parameters(tmp_path, monkeypatch):
                            "--quick"]) == 0
     assert seen == {"06_sensitivity": {"scheduler": "tcp://127.0.0.1:8786", "seed": 3, "quick": True}}
     assert json.loads((tmp_path / "timings.json").read_text())["notebooks"]["06_sensitivity"] == 0.1
+
+
+def test_readme_summary_is_refreshed_only_at_the_committed_settings(tmp_path, monkeypatch):
+    from mwlib import scorecard
+
+    monkeypatch.setattr(reproduce, "run_notebook", lambda name, parameters=None, output_dir=None: 0.1)
+    monkeypatch.setattr(reproduce, "RESULTS_DIR", tmp_path)
+    monkeypatch.setattr(reproduce, "REPO_ROOT", tmp_path)
+    readme = tmp_path / "README.md"
+    readme.write_text(f"a\n{scorecard.README_BEGIN}\nold\n{scorecard.README_END}\n")
+    (tmp_path / "scorecard_summary.md").write_text("* new\n")
+    assert reproduce.main(["--only", "07_comparison", "--quick"]) == 0
+    assert "old" in readme.read_text()  # a quick run leaves the committed summary alone
+    assert reproduce.main(["--only", "07_comparison"]) == 0
+    assert "* new" in readme.read_text() and "old" not in readme.read_text()
+    readme.write_text("no markers")
+    with pytest.raises(ValueError, match="no block"):  # before any notebook runs
+        reproduce.main(["--only", "07_comparison"])

@@ -30,23 +30,25 @@ def bhb(tmp_path_factory):
     return sample, disp, fit
 
 
-def test_alpha_in_bounds_invert_eq1(bhb):
-    """Put the returned slopes back into Eq. 1: v_circ at the chosen bin is 200 and 250 km/s."""
+def test_alpha_in_bounds_invert_eq1_at_10_kpc(bhb):
+    """Put the returned slopes back into Eq. 1 at 10 kpc (dispersions interpolated in ln r between
+    the bracketing bins): v_circ(10 kpc) is 200 and 250 km/s."""
     sample, disp, fit = bhb
-    lo, hi, r_bin = systematics.alpha_in_bounds(disp, fit, sample.density)
-    assert lo < hi and r_bin < sample.density.r_break_kpc
-    k = int(np.argmin(np.abs(np.asarray(disp["r_median_kpc"]) - r_bin)))
-    sig = [float(disp[f"sigma_{c}_kms"][k]) for c in ("r", "theta", "phi")]
-    ds2 = fit.dsigma2_dr_best(np.array([r_bin]))[0]
+    lo, hi = systematics.alpha_in_bounds(disp, fit, sample.density)
+    assert 2.0 < lo < hi < 6.0
+    ok = np.asarray(disp["ok"])
+    r = np.asarray(disp["r_median_kpc"])[ok]
+    sig = [np.sqrt(np.interp(np.log(10.0), np.log(r), np.asarray(disp[f"sigma_{c}_kms"])[ok] ** 2))
+           for c in ("r", "theta", "phi")]
+    ds2 = fit.dsigma2_dr_best(np.array([10.0]))[0]
     for alpha, v in ((lo, 200.0), (hi, 250.0)):
-        m = jeans.jeans_mass(r_bin, *sig, ds2, alpha)
-        assert np.sqrt(G * m / r_bin) == pytest.approx(v, rel=1e-9)
-    # the bin nearest 10 kpc among those inside the break
-    inside = np.asarray(disp["ok"]) & (np.asarray(disp["r_median_kpc"]) < sample.density.r_break_kpc)
-    assert r_bin == np.asarray(disp["r_median_kpc"])[inside][np.argmin(np.abs(np.log(np.asarray(
-        disp["r_median_kpc"])[inside] / 10.0)))]
+        m = jeans.jeans_mass(10.0, *sig, ds2, alpha)
+        assert np.sqrt(G * m / 10.0) == pytest.approx(v, rel=1e-9)
+        assert m == pytest.approx(v**2 * 10.0 / G, rel=1e-9)  # M(<10 kpc) = 0.93 / 1.45e11 Msun
     with pytest.raises(ValueError, match="inside the density break"):
-        systematics.alpha_in_bounds(disp, fit, sample.density.__class__(3.5, 1.0, 4.7))
+        systematics.alpha_in_bounds(disp, fit, sample.density.__class__(3.5, 8.0, 4.7))
+    with pytest.raises(ValueError, match="not bracketed"):
+        systematics.alpha_in_bounds(disp, fit, sample.density, r_ref_kpc=2.0)
 
 
 def test_without_mean_correction_adds_the_mean_in_quadrature():
@@ -66,7 +68,7 @@ def test_without_mean_correction_adds_the_mean_in_quadrature():
 
 def test_variants_rerun_the_chain(bhb):
     sample, disp, fit = bhb
-    lo, hi, _ = systematics.alpha_in_bounds(disp, fit, sample.density)
+    lo, hi = systematics.alpha_in_bounds(disp, fit, sample.density)
     tasks = systematics.variant_tasks(sample, seed=5, alpha_in_range=(lo, hi), settings=QUICK)
     assert [t["variant"] for t in tasks][:3] == ["baseline", "distance x0.9", "distance x1.1"] and len(tasks) == 8
     assert {t["seed"] for t in tasks} == {5}
@@ -86,8 +88,22 @@ def test_variants_rerun_the_chain(bhb):
     # determinism: the same task gives the same numbers
     again = systematics.run_variant(tasks[2])
     np.testing.assert_array_equal(again["profiles"]["tme"]["mass_msun"], by["distance x1.1"]["profiles"]["tme"]["mass_msun"])
+    # without the mean-velocity correction the TME uses <V_r^2> instead of the variance: never lower
+    raw, corr = by["no mean-velocity correction"]["profiles"]["tme"], by["baseline"]["profiles"]["tme"]
+    both = np.asarray(raw["ok"]) & np.asarray(corr["ok"])
+    assert np.all(np.asarray(raw["mass_msun"])[both] >= np.asarray(corr["mass_msun"])[both] * (1 - 1e-12))
     summary = systematics.summarize(runs, {sample.name: sample.density})
     assert len(summary) == 8 and set(summary["method"]) == {"jeans", "tme"}
-    row = summary[(summary["method"] == "jeans") & (summary["test"] == "alpha_out +-1")][0]
+    rows = {(r["method"], r["test"].split(" ")[0]): r for r in summary}
+    row = rows[("jeans", "alpha_out")]
     assert row["median_bin_change_pct"] > 5 and row["last_bin_change_pct"] > 5
+    # the alpha_in test: its last bin is the last one inside the break, where the change is not zero
+    a_in = rows[("jeans", "alpha_in")]
+    assert a_in["last_bin_change_pct"] > 5 and np.isfinite(a_in["median_bin_change_pct"])
+    # hand check of the median for alpha_out: half the spread over the bins beyond the break
+    lo_m, hi_m = (np.asarray(by[v]["profiles"]["jeans"]["mass_msun"]) for v in ("alpha_out -1", "alpha_out +1"))
+    half = 50 * np.abs(hi_m - lo_m) / np.asarray(base["mass_msun"])
+    assert row["median_bin_change_pct"] == pytest.approx(np.median(half[outer & ok]))
+    with pytest.raises(ValueError, match="baseline"):
+        systematics.summarize([r for r in runs if r["variant"] != "baseline"], {sample.name: sample.density})
     assert systematics.with_systematic(4.0, 0.5) == (4.0, 0.5, pytest.approx(0.6))
