@@ -24,7 +24,7 @@ Variants (:func:`variant_tasks`)
   without subtracting <V_r>.
 
 The 15% systematic for non-spherical and non-virial effects (Section 3.3) is not a rerun: it is
-quoted beside the random errors, ``nfw.SYSTEMATIC_FRAC`` x M (:func:`with_systematic`).
+quoted beside the random errors, ``nfw.SYSTEMATIC_FRAC`` x M (:func:`systematic_error`).
 
 mwlib's slope convention throughout: rho ∝ r^-alpha, alpha > 0 (Bird prints -alpha).
 """
@@ -53,7 +53,8 @@ __all__ = [
     "variant_tasks",
     "run_variant",
     "summarize",
-    "with_systematic",
+    "mean_change",
+    "systematic_error",
 ]
 
 #: Appendix: distances scaled by -10% and +10%.
@@ -251,6 +252,14 @@ def summarize(runs: Sequence[Mapping[str, Any]], densities: Mapping[str, BrokenP
     return t
 
 
-def with_systematic(value: float, random_err: float, frac: float = nfw.SYSTEMATIC_FRAC) -> tuple[float, float, float]:
-    """(value, random error, systematic error = frac x value): Section 3.3's quotation."""
-    return float(value), float(random_err), float(frac * value)
+def mean_change(summary: Table, samples: Sequence[str], test: str, column: str) -> float:
+    """Mean of ``column`` of :func:`summarize` over the rows of ``samples`` whose test starts with
+    ``test`` (both methods), ignoring NaN; NaN if there is none."""
+    values = [row[column] for row in summary if row["sample"] in samples and row["test"].startswith(test)]
+    values = [v for v in values if np.isfinite(v)]
+    return float(np.mean(values)) if values else float("nan")
+
+
+def systematic_error(mass: float, frac: float = nfw.SYSTEMATIC_FRAC) -> float:
+    """Section 3.3's systematic error of a mass: ``frac`` (15%) of it, quoted beside the random error."""
+    return float(frac * mass)

@@ -448,17 +448,13 @@ for key in [("distance +-10%", "change of M(<r)_pct"), ("distance +-10%", "chang
 
 # %%
 stand_ins = [n for n in ("kgiant_mock", "bhb_barbosa") if n in systematics_samples]
-def mean_change(test, column):
-    rows = [row[column] for row in sys_summary if row["sample"] in stand_ins and row["test"].startswith(test)]
-    rows = [x for x in rows if np.isfinite(x)]
-    return float(np.mean(rows)) if rows else float("nan")
-b22_score = {("distance +-10%", "change of M(<r)_pct"): mean_change("distance", "median_bin_change_pct"),
-             ("distance +-10%", "change of M200_pct"): mean_change("distance", "m200_change_pct"),
-             ("alpha_in", "change of M(<r)_pct"): mean_change("alpha_in", "median_bin_change_pct"),
-             ("alpha_out +-1", "change of M at the data limit_pct"): mean_change("alpha_out", "last_bin_change_pct")}
-bhb_mock_m200 = [row["m200_change_pct"] for row in sys_summary
-                 if row["sample"] == "bhb_mock" and row["test"].startswith("distance")]
-b22_score[("diagnostic", "distance_m200_bhb_mock_pct")] = float(np.nanmean(bhb_mock_m200)) if bhb_mock_m200 else np.nan
+b22_score = {key: systematics.mean_change(sys_summary, stand_ins, test, column) for key, test, column in (
+    (("distance +-10%", "change of M(<r)_pct"), "distance", "median_bin_change_pct"),
+    (("distance +-10%", "change of M200_pct"), "distance", "m200_change_pct"),
+    (("alpha_in", "change of M(<r)_pct"), "alpha_in", "median_bin_change_pct"),
+    (("alpha_out +-1", "change of M at the data limit_pct"), "alpha_out", "last_bin_change_pct"))}
+b22_score[("diagnostic", "distance_m200_bhb_mock_pct")] = systematics.mean_change(sys_summary, ["bhb_mock"], "distance",
+                                                                                  "m200_change_pct")
 scorecard.record(results_dir, "B22", b22_score)
 # NBVAL_CHECK_OUTPUT
 for (label, quantity), value in b22_score.items():
@@ -484,7 +480,7 @@ for label, radius in (("Jeans KG", "M(<73)"), ("TME KG", "M(<73)"), ("Jeans BHB"
     if mass is None:
         print(f"{label}: not computed (notebooks 03-04)")
         continue
-    value, _, sys_err = systematics.with_systematic(mass, 0.0)
+    value, sys_err = mass, systematics.systematic_error(mass)
     sys_score[(label, f"{radius} systematic")] = sys_err
     pub = PUB_B22[(label, radius)]
     print(f"{label:9s} {radius}: ours {value:5.2f} ± {sys_err:4.2f} (systematic) 1e11 Msun;  published {pub['value']} "
@@ -495,7 +491,7 @@ for label in ("Jeans KG", "Jeans BHB"):
         sys_score[(label, "M200 systematic_1e12")] = None
         print(f"{label}: M200 not defined (NFW fit at its prior bound, or not computed)")
         continue
-    sys_score[(label, "M200 systematic_1e12")] = systematics.with_systematic(m200, 0.0)[2]
+    sys_score[(label, "M200 systematic_1e12")] = systematics.systematic_error(m200)
     print(f"{label:9s} M200: ours {m200:.2f} ± {sys_score[(label, 'M200 systematic_1e12')]:.3f} (systematic) 1e12 Msun;  "
           f"published {PUB_B22[(label, 'M200_1e12')]['value']} ± {PUB_B22[(label, 'M200 systematic_1e12')]['value']}")
 scorecard.record(results_dir, "B22", sys_score)

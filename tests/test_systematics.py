@@ -106,4 +106,8 @@ def test_variants_rerun_the_chain(bhb):
     assert row["median_bin_change_pct"] == pytest.approx(np.median(half[outer & ok]))
     with pytest.raises(ValueError, match="baseline"):
         systematics.summarize([r for r in runs if r["variant"] != "baseline"], {sample.name: sample.density})
-    assert systematics.with_systematic(4.0, 0.5) == (4.0, 0.5, pytest.approx(0.6))
+    assert systematics.systematic_error(4.0) == pytest.approx(0.6)
+    # the scorecard's mean over samples and methods of one test, NaN-free
+    expect = np.mean([r["median_bin_change_pct"] for r in summary if r["test"].startswith("alpha_out")])
+    assert systematics.mean_change(summary, [sample.name], "alpha_out", "median_bin_change_pct") == pytest.approx(expect)
+    assert np.isnan(systematics.mean_change(summary, ["absent"], "alpha_out", "median_bin_change_pct"))
