@@ -29,8 +29,9 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from mwlib.df import SCENARIOS, alpha_prior_from_radii, fit, mass_enclosed  # noqa: E402
-from mwlib.mocks import hide_tangential_velocity, sample_power_law_df, sample_radii  # noqa: E402
-from mwlib.sampling import convergence_diagnostics  # noqa: E402
+from mwlib.eh16.df_mocks import hide_tangential_velocity, sample_power_law_df
+from mwlib.eh16.df_mocks import sample_radii  # noqa: E402
+from mwlib.core.sampling import convergence_diagnostics  # noqa: E402
 
 TRUTH = {"phi0": 33.0, "gamma": 0.5, "alpha": 3.5, "beta": 0.3}
 

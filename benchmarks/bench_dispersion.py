@@ -2,7 +2,7 @@
 
 Draws N mock halo stars (radii from the BHB broken power law, Gaussian velocities with an
 exponential sigma_r(r) and constant anisotropy, heteroscedastic correlated 3x3 error covariances
-growing with radius), then times ``mwlib.dispersion.bin_dispersions`` with ``BHB_EDGES_KPC`` and
+growing with radius), then times ``mwlib.bird22.dispersion.bin_dispersions`` with ``BHB_EDGES_KPC`` and
 the exponential sigma_r fit at the paper's sampler settings.
 
 Budget (brief): < 60 s and < 4 GB for the whole Jeans error pipeline, *including* a Monte Carlo
@@ -22,8 +22,8 @@ import tracemalloc
 
 import numpy as np
 
-from mwlib.density import BHB_DENSITY
-from mwlib.dispersion import BHB_EDGES_KPC, bin_dispersions, fit_sigma_r_exponential, sigma_r_exponential
+from mwlib.bird22.density import BHB_DENSITY
+from mwlib.bird22.dispersion import BHB_EDGES_KPC, bin_dispersions, fit_sigma_r_exponential, sigma_r_exponential
 
 
 def draw_radii(n: int, rng: np.random.Generator, r_min: float, r_max: float, density=BHB_DENSITY) -> np.ndarray:

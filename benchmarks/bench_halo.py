@@ -3,7 +3,7 @@
 Two measurements:
 
 1. ``notebook``: wall time of notebook 02 (all samples, emcee at the paper's settings), executed
-   by ``mwlib.reproduce`` into a temporary directory (needs notebook 01's results/ files).
+   by ``mwlib.repro.runner`` into a temporary directory (needs notebook 01's results/ files).
    Budget: < 60 s.
 2. ``mc``: a K-giant-like mock of ``--n-stars`` (default 10^6) stars, then the Monte Carlo error
    propagation (``--n-draws`` = 1000 per star, ``coords.monte_carlo_spherical_velocities_chunked``)
@@ -31,7 +31,7 @@ import numpy as np
 
 
 def bench_notebook() -> float:
-    from mwlib import reproduce
+    from mwlib.repro import runner as reproduce
 
     with tempfile.TemporaryDirectory() as tmp:
         start = time.perf_counter()
@@ -40,12 +40,13 @@ def bench_notebook() -> float:
 
 
 def bench_mc(n_stars: int, n_draws: int, dtype: str, workers: int, seed: int) -> None:
-    from mwlib import catalogs, coords, dispersion, mocks
+    from mwlib.bird22 import dispersion, halo_mocks, halo_table
+    from mwlib.core import coords
 
     rng = np.random.default_rng(seed)
     t0 = time.perf_counter()
-    mock = mocks.make_halo_mock(mocks.KGIANT_MOCK, rng, n_stars=n_stars)
-    table, _ = catalogs.correct_vlos_offsets(mock.table)
+    mock = halo_mocks.make_halo_mock(halo_mocks.KGIANT_MOCK, rng, n_stars=n_stars)
+    table, _ = halo_table.correct_vlos_offsets(mock.table)
     cols = {name: np.asarray(table[name], float) for name in (
         "ra", "dec", "distance_kpc", "distance_err_kpc", "pmra_masyr", "pmra_err_masyr", "pmdec_masyr",
         "pmdec_err_masyr", "pm_corr", "vlos_kms", "vlos_err_kms", "r_kpc")}

@@ -25,11 +25,11 @@ import time
 import numpy as np
 
 import bench_dispersion  # same directory: the shared mock catalogue
-from mwlib.density import KG_ALPHA_IN_ADJUSTED, KG_DENSITY
-from mwlib.dispersion import KG_EDGES_KPC
-from mwlib.jeans import jeans_profile
-from mwlib.nfw import fit_nfw_profile
-from mwlib.tme import tme_profile
+from mwlib.bird22.density import KG_ALPHA_IN_ADJUSTED, KG_DENSITY
+from mwlib.bird22.dispersion import KG_EDGES_KPC
+from mwlib.bird22.jeans import jeans_profile
+from mwlib.bird22.nfw import fit_nfw_profile
+from mwlib.bird22.tme import tme_profile
 
 DENSITY = KG_DENSITY.with_alpha_in(KG_ALPHA_IN_ADJUSTED)
 

@@ -1,6 +1,6 @@
 """Benchmark: notebooks 03 (Jeans) and 04 (TME) end to end, as ``make reproduce`` runs them.
 
-Each notebook is executed by ``mwlib.reproduce.run_notebook`` (papermill, a fresh kernel each, so
+Each notebook is executed by ``mwlib.repro.runner.run_notebook`` (papermill, a fresh kernel each, so
 the time includes kernel start-up and imports) at the paper's settings unless ``--quick``:
 1000 Monte Carlo draws per star, the exponential sigma_r fit with 1000 walkers x 1500 steps (500
 burn-in), 100 Jeans Monte Carlo realizations, 100 TME bootstrap resamples, and NFW fits with 500
@@ -24,8 +24,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from mwlib.paths import RESULTS_DIR
-from mwlib.reproduce import run_notebook
+from mwlib.core.paths import RESULTS_DIR
+from mwlib.repro.runner import run_notebook
 
 NOTEBOOKS = ("03_jeans", "04_tme")
 
@@ -48,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=1, help="runs of the pair (the best is reported)")
     args = parser.parse_args(argv)
     if not (RESULTS_DIR / "halo_samples.json").is_file():
-        print("results/halo_samples.json missing: run python -m mwlib.reproduce --only 01_data_prep "
+        print("results/halo_samples.json missing: run python -m mwlib.repro.runner --only 01_data_prep "
               "--only 02_dispersion first", file=sys.stderr)
         return 2
 

@@ -5,7 +5,7 @@ Gaia DR2 proper motions), which are not public. The closest public sample is the
 catalogue of Barbosa et al. (2022, ApJ; arXiv:2210.02820, DOI 10.3847/1538-4357/ac983f)
 with Gaia EDR3 proper motions, distributed by its authors in the GitHub repository
 ``guilhermelimberg/bhb_dist`` as ``bhb_final_pm.csv``. This repository never redistributes it:
-the notebooks find it through :func:`mwlib.paths.find_external`, and
+the notebooks find it through :func:`mwlib.core.paths.find_external`, and
 
     python -m mwlib.data fetch            # download into data/external/ and verify sha256
     python -m mwlib.data verify [PATH]    # check a copy against the recorded sha256
@@ -34,13 +34,9 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
 
-import numpy as np
-from astropy.table import Table
-
-from mwlib import catalogs, coords, paths
-from mwlib.io import atomic_path
+from mwlib.core import paths
+from mwlib.core.io import atomic_path
 
 __all__ = [
     "ExternalFile",
@@ -50,8 +46,6 @@ __all__ = [
     "verify",
     "fetch",
     "locate",
-    "BhbSelection",
-    "select_bhb_sample",
     "main",
 ]
 
@@ -156,68 +150,8 @@ def fetch(
 
 
 def locate(name: str = BARBOSA_BHB.name, explicit_dir: str | os.PathLike | None = None) -> Path | None:
-    """The path the notebooks would use for ``name``, or None (see :mod:`mwlib.paths`)."""
+    """The path the notebooks would use for ``name``, or None (see :mod:`mwlib.core.paths`)."""
     return paths.find_external(name, explicit_dir)
-
-
-# --------------------------------------------------------------------------------------
-# The real BHB sample
-# --------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class BhbSelection:
-    """How the Barbosa et al. (2022) stars become the real BHB sample of notebooks 01-02.
-
-    * ``min_probability_pct``: Barbosa et al. give each star's probability of being a BHB
-      star (their logg mixture model; the file lists only p > 50%). We keep p >= 99%: a blue
-      straggler taken for a BHB star is ~2 mag fainter in absolute magnitude, so it is placed
-      ~2.5 times too far and its reflex-corrected tangential velocity is inflated; with
-      p >= 80% the tangential dispersions beyond 30 kpc come out at 150-330 km/s (a quarter of
-      the stars at 40-60 kpc then have |v| > 500 km/s), with p >= 99% markedly less.
-    * ``distance``: "gr" (default), the (g-r) colour-magnitude calibration, the colour that
-      the Xue et al. (2008, 2011) BHB distances used by Bird et al. rest on; "ur" is the
-      alternative (u-r) calibration.
-    * ``distance_err_frac``: the 10% relative distance error Bird et al. (2022, Section 4.3)
-      quote for their BHB stars (the file's own errors, ~1.5%, only propagate the
-      calibration's absolute-magnitude uncertainty); None uses the file's errors.
-    * ``r_min_kpc``, ``r_max_kpc``: the paper's radial range, 4 < r < 60 kpc.
-    """
-
-    min_probability_pct: float = 99.0
-    distance: Literal["gr", "ur"] = "gr"
-    distance_err_frac: float | None = 0.10
-    r_min_kpc: float = 4.0
-    r_max_kpc: float = 60.0
-
-
-def select_bhb_sample(
-    raw: Table,
-    selection: BhbSelection = BhbSelection(),
-    sun: coords.SolarParameters = coords.BIRD22_SUN,
-    sample: str = "bhb_barbosa",
-) -> tuple[Table, dict[str, int]]:
-    """Apply :class:`BhbSelection` to the file as read by :func:`catalogs.read_barbosa_bhb`.
-
-    Returns the selected stars in the halo-star format (plus ``r_kpc``, ``probability``)
-    and the number of stars left after each step.
-    """
-    table = catalogs.barbosa_to_halo_table(
-        raw, distance=selection.distance, distance_err_frac=selection.distance_err_frac,
-        sample=sample,
-    )
-    position = coords.galactocentric_positions(table["ra"], table["dec"], table["distance_kpc"], sun)
-    table["r_kpc"] = np.linalg.norm(position, axis=-1)
-    probable = np.asarray(table["probability"]) >= selection.min_probability_pct
-    in_range = (table["r_kpc"] > selection.r_min_kpc) & (table["r_kpc"] < selection.r_max_kpc)
-    counts = {
-        "in file": len(table),
-        f"BHB probability >= {selection.min_probability_pct:g}%": int(probable.sum()),
-        f"and {selection.r_min_kpc:g} < r < {selection.r_max_kpc:g} kpc": int((probable & in_range).sum()),
-    }
-    out = table[probable & in_range]
-    out.meta.update(selection=str(selection), sun=sun.describe())
-    return out, counts
 
 
 # --------------------------------------------------------------------------------------

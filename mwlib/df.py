@@ -83,9 +83,9 @@ from typing import Any, Literal, Mapping
 import numpy as np
 from scipy.special import betaln, exprel, gammaln
 
-from mwlib.constants import G_KPC_KMS2_PER_MSUN
-from mwlib import sampling
-from mwlib.io import atomic_path, write_json
+from mwlib.core.constants import G_KPC_KMS2_PER_MSUN
+from mwlib.core import sampling
+from mwlib.core.io import atomic_path, write_json
 
 logger = logging.getLogger(__name__)
 
@@ -753,7 +753,7 @@ class ConvergenceWarning(UserWarning):
 
 
 # --------------------------------------------------------------------------------------------
-# fit(): glue between the posterior and the samplers in mwlib.sampling
+# fit(): glue between the posterior and the samplers in mwlib.core.sampling
 # --------------------------------------------------------------------------------------------
 def fit(tracers: Any, scenario: Scenario, *, seed: int, sampler: SamplerKind = "marginal",
         likelihood: LikelihoodKind = "paper", normalization: Normalization = "exact",
@@ -897,20 +897,12 @@ def write_results(results: Mapping[str, FitResult], results_dir: str | os.PathLi
     return summary
 
 
-def direct_anisotropy(vr_kms: Any, vtheta_kms: Any, vphi_kms: Any) -> float:
-    """beta = 1 - (sigma_theta^2 + sigma_phi^2) / (2 sigma_r^2) from sample variances (Eq. 11)."""
-    vr, vtheta, vphi = (np.asarray(v, float) for v in (vr_kms, vtheta_kms, vphi_kms))
-    if not (vr.size == vtheta.size == vphi.size >= 2) or not np.isfinite([vr, vtheta, vphi]).all():
-        raise ValueError("need at least two tracers with finite (vr, vtheta, vphi)")
-    return float(1 - (np.var(vtheta, ddof=1) + np.var(vphi, ddof=1)) / (2 * np.var(vr, ddof=1)))
-
-
 #: Percentiles kept by :func:`sweep_fit` for mass profiles: the 50, 75 and 95% central regions.
 PROFILE_PERCENTILES: tuple[float, ...] = (2.5, 12.5, 25.0, 50.0, 75.0, 87.5, 97.5)
 
 
 def sweep_fit(task: Mapping[str, Any]) -> dict[str, Any]:
-    """One fit of a sweep (picklable, for :func:`mwlib.sweeps.run_sweep`).
+    """One fit of a sweep (picklable, for :func:`mwlib.core.sweeps.run_sweep`).
 
     ``task`` keys: ``tracers`` (dict of r, vr, vt arrays), ``scenario`` (a key of
     :data:`SCENARIOS` or a :class:`Scenario`), ``seed``; optional ``alpha_prior``,

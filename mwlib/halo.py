@@ -3,13 +3,13 @@
 Loading (Sections 4.1 and 2.1)
 ------------------------------
 :func:`load_halo_samples` reads the manifest ``results/halo_samples.json`` written by notebook 01,
-each star table through :func:`mwlib.catalogs.read_halo_table`, adds the LAMOST line-of-sight
-offset (:func:`mwlib.catalogs.correct_vlos_offsets`), reads the truth of the mocks
-(:meth:`mwlib.mocks.HaloTruth.read_json`) and splits a table with a ``substructure`` column into
+each star table through :func:`mwlib.bird22.halo_table.read_halo_table`, adds the LAMOST line-of-sight
+offset (:func:`mwlib.bird22.halo_table.correct_vlos_offsets`), reads the truth of the mocks
+(:meth:`mwlib.bird22.halo_mocks.HaloTruth.read_json`) and splits a table with a ``substructure`` column into
 the cleaned sample (``<name>``, the paper's choice) and ``<name>_uncleaned``. For every sample it
 computes Galactocentric radii and spherical velocities with the paper's solar parameters and the
 per-star 3x3 velocity error covariance from ``n_draws`` Monte Carlo draws
-(:func:`mwlib.coords.monte_carlo_spherical_velocities_chunked`).
+(:func:`mwlib.core.coords.monte_carlo_spherical_velocities_chunked`).
 
 The samples are processed in the order of notebook 02 (manifest order, ``<name>_uncleaned``
 before ``<name>``) with one generator, so that the same generator state gives the same
@@ -49,13 +49,15 @@ import numpy as np
 from astropy.table import Table, vstack
 from scipy.integrate import cumulative_trapezoid
 
-from mwlib import catalogs, coords, dispersion, mocks, nfw
-from mwlib.constants import G_KPC_KMS2_PER_MSUN
-from mwlib.density import (
+from mwlib.bird22 import dispersion
+from mwlib.bird22 import halo_mocks, halo_table, nfw
+from mwlib.core import coords
+from mwlib.core.constants import G_KPC_KMS2_PER_MSUN
+from mwlib.bird22.density import (
     BHB_DENSITY, DENSITY_FIT_N_BURN, DENSITY_FIT_N_STEPS, DENSITY_FIT_N_WALKERS, KG_ALPHA_IN_ADJUSTED,
     KG_DENSITY, BrokenPowerLaw,
 )
-from mwlib.io import write_json, write_table_csv
+from mwlib.core.io import write_json, write_table_csv
 
 __all__ = [
     "HaloSample",
@@ -90,7 +92,7 @@ class HaloSample:
 
     ``r_kpc`` (N,), ``v_kms`` (N, 3) = (v_r, v_theta, v_phi) at the observed values, ``v_cov``
     (N, 3, 3) Monte Carlo error covariances; ``kind`` is ``"kgiant"`` or ``"bhb"``; ``truth`` the
-    mock's :class:`~mwlib.mocks.HaloTruth` (None for real data); ``cleaned`` True/False for a
+    mock's :class:`~mwlib.bird22.halo_mocks.HaloTruth` (None for real data); ``cleaned`` True/False for a
     sample with substructure flags (cleaned / uncleaned), None without flags.
     """
 
@@ -98,7 +100,7 @@ class HaloSample:
     kind: str
     table: Table
     edges_kpc: tuple[float, ...]
-    truth: mocks.HaloTruth | None
+    truth: halo_mocks.HaloTruth | None
     r_kpc: np.ndarray
     v_kms: np.ndarray
     v_cov: np.ndarray
@@ -127,7 +129,7 @@ def paper_density(kind: str) -> BrokenPowerLaw:
 def galactocentric_kinematics(table: Table, sun: coords.SolarParameters, n_draws: int, rng: np.random.Generator,
                               n_workers: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Galactocentric radii (N,), spherical velocities (N, 3) and Monte Carlo error covariances
-    (N, 3, 3) of a halo star table (the columns of :func:`mwlib.catalogs.read_halo_table`)."""
+    (N, 3, 3) of a halo star table (the columns of :func:`mwlib.bird22.halo_table.read_halo_table`)."""
     t = table
     mc = coords.monte_carlo_spherical_velocities_chunked(
         t["ra"], t["dec"], t["distance_kpc"], t["pmra_masyr"], t["pmdec_masyr"], t["vlos_kms"],
@@ -164,13 +166,13 @@ def load_halo_samples(
     results_dir = Path(results_dir)
     path = results_dir / manifest
     if not path.is_file():
-        raise FileNotFoundError(f"{path} not found: run notebook 01 (python -m mwlib.reproduce --only 01_data_prep)")
+        raise FileNotFoundError(f"{path} not found: run notebook 01 (python -m mwlib.repro.runner --only 01_data_prep)")
     entries = json.loads(path.read_text())["samples"]
     out: dict[str, HaloSample] = {}
     for name, entry in entries.items():
-        table = catalogs.read_halo_table(results_dir / entry["stars"])
-        table, offset = catalogs.correct_vlos_offsets(table)
-        truth = mocks.HaloTruth.read_json(results_dir / entry["truth"]) if entry.get("truth") else None
+        table = halo_table.read_halo_table(results_dir / entry["stars"])
+        table, offset = halo_table.correct_vlos_offsets(table)
+        truth = halo_mocks.HaloTruth.read_json(results_dir / entry["truth"]) if entry.get("truth") else None
         kind = "kgiant" if name.startswith("kgiant") else "bhb"
         edges = dispersion.KG_EDGES_KPC if kind == "kgiant" else dispersion.BHB_EDGES_KPC
         n_off = int(np.count_nonzero(offset))
@@ -198,9 +200,9 @@ _FLOAT_FORMAT = ".6g"
 
 
 def mass_profile_rows(sample: str, method: str, profile: Table,
-                      truth: mocks.HaloTruth | None = None) -> Table:
-    """Rows of ``halo_mass_profiles.csv`` from a :func:`~mwlib.jeans.jeans_profile` or
-    :func:`~mwlib.tme.tme_profile` table (usable bins only); ``true_mass_msun`` = truth at r_mass."""
+                      truth: halo_mocks.HaloTruth | None = None) -> Table:
+    """Rows of ``halo_mass_profiles.csv`` from a :func:`~mwlib.bird22.jeans.jeans_profile` or
+    :func:`~mwlib.bird22.tme.tme_profile` table (usable bins only); ``true_mass_msun`` = truth at r_mass."""
     if "/" in sample or "/" in method:
         raise ValueError("sample and method names must not contain '/'")
     ok = np.asarray(profile["ok"], bool)
@@ -320,7 +322,7 @@ def merge_nfw_fits(path: str | os.PathLike, entries: Mapping[str, dict], methods
 # =================================================================================================
 # Validation and summaries
 # =================================================================================================
-def nfw_recovery(entry: Mapping[str, dict], mass_model: mocks.HaloMassModel) -> dict[str, dict]:
+def nfw_recovery(entry: Mapping[str, dict], mass_model: halo_mocks.HaloMassModel) -> dict[str, dict]:
     """For a mock: the true M200 [Msun], r200 [kpc], c beside the fit's percentiles and whether the
     truth lies inside the 16-84 interval (``inside``) and the 2.5-97.5 interval (``inside95``)."""
     truth = {"M200": mass_model.m200_msun, "r200": mass_model.r200_kpc, "c": mass_model.concentration}
@@ -338,7 +340,7 @@ def nfw_recovery(entry: Mapping[str, dict], mass_model: mocks.HaloMassModel) -> 
 def weighted_nfw_average(entries: Mapping[str, Mapping[str, dict]], keys: Iterable[str],
                          weighting: str = "inverse_error") -> dict[str, tuple[float, float]]:
     """Section 4.6: error-weighted averages of M200, r200, c over the fits ``keys`` of ``entries``
-    (lower/upper errors p50 - p16, p84 - p50; :func:`mwlib.nfw.weighted_average`)."""
+    (lower/upper errors p50 - p16, p84 - p50; :func:`mwlib.bird22.nfw.weighted_average`)."""
     keys = list(keys)
     if not keys:
         raise ValueError("no fits to average")
@@ -584,7 +586,7 @@ def without_fast_stars(sample: HaloSample, v_esc_fn: Callable[[np.ndarray], np.n
     """
     import warnings
 
-    from mwlib import tme
+    from mwlib.bird22 import tme
 
     keep = np.linalg.norm(sample.v_kms, axis=1) < v_esc_fn(sample.r_kpc)
     with warnings.catch_warnings():

@@ -52,7 +52,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 from astropy.table import Table
 
-from mwlib import catalogs, coords, io, paths, plotting, published, scorecard
+from mwlib.eh16 import cluster_kinematics, galpy_clusters, harris, published, table3
+from mwlib.repro import scorecard
+from mwlib.core import coords, io, paths, plotting
 
 plotting.use_style()
 rng = np.random.default_rng(seed)
@@ -66,7 +68,7 @@ results_dir, figures_dir = Path(results_dir), Path(figures_dir)
 # errors given with every measurement) and names file, line and column of any problem.
 
 # %%
-table = catalogs.read_gc_table(gc_table)
+table = table3.read_gc_table(gc_table)
 has_pm = np.isfinite(table["pmra_masyr"])
 has_vlos = np.isfinite(table["vlos_kms"])
 # NBVAL_CHECK_OUTPUT
@@ -84,7 +86,7 @@ print(f"with neither:                  {(~has_pm & ~has_vlos).sum()}")
 # enter the sample:
 
 # %%
-for name, why in catalogs.GALPY_ABSENT.items():
+for name, why in galpy_clusters.GALPY_ABSENT.items():
     print(f"{name:10s} {why}")
 
 # %% [markdown]
@@ -97,7 +99,7 @@ for name, why in catalogs.GALPY_ABSENT.items():
 # %%
 sun = coords.EADIE16_SUN
 print("Sun:", sun.describe())
-gc = catalogs.eadie16_gc_kinematics(table, rng=rng, n_mc=n_draws, sun=sun)
+gc = cluster_kinematics.eadie16_gc_kinematics(table, rng=rng, n_mc=n_draws, sun=sun)
 status, counts = np.unique(gc["distance_status"], return_counts=True)
 # NBVAL_CHECK_OUTPUT
 for s, c in zip(status, counts):
@@ -117,7 +119,7 @@ if harris_path is None:
     print("Harris catalogue not found: set MWLIB_EXTERNAL_DATA to compare with its R_Sun.")
     harris_rsun = np.full(len(gc), np.nan)
 else:
-    harris = catalogs.read_harris_positions(harris_path)
+    harris = harris.read_harris_positions(harris_path)
     lookup = dict(zip(harris["name"], harris["r_sun_kpc"]))
     harris_rsun = np.array([lookup.get(n, np.nan) for n in gc["name"]])
 gc["distance_harris_kpc"] = harris_rsun
@@ -285,7 +287,7 @@ _ = plotting.save_figure(fig, "eadie16_gc_velocities", figures_dir)
 # The first paper measures velocity dispersions of 10762 K giants (LAMOST + SDSS/SEGUE,
 # $3 < r < 105$ kpc) and 2526 BHB stars (SEGUE, $4 < r < 60$ kpc) with Gaia DR2 proper
 # motions, cleaned of substructure (Section 4.1). Those samples are not public. This section
-# prepares, in one table format (`mwlib.catalogs.read_halo_table`: ra, dec, distance, $v_\mathrm{los}$,
+# prepares, in one table format (`mwlib.bird22.halo_table.read_halo_table`: ra, dec, distance, $v_\mathrm{los}$,
 # proper motions, their errors and correlation, [Fe/H], sample and survey labels), the samples
 # that notebook 02 analyses:
 #
@@ -303,16 +305,17 @@ import os
 
 from scipy import stats
 
-from mwlib import data, mocks, substructure
+from mwlib import data
+from mwlib.bird22 import barbosa, bhb_selection, halo_mocks, halo_table, substructure
 
 # published, Bird et al. 2022 Sec. 4.1 (sizes and radial ranges of the smooth halo samples)
 BIRD22_SAMPLES = {"kgiant": (10762, 3.0, 105.0), "bhb": (2526, 4.0, 60.0)}
 halo_rng = np.random.default_rng(halo_seed)
-mass_model = mocks.HaloMassModel(m200_msun=mock_m200_msun, concentration=mock_concentration)
+mass_model = halo_mocks.HaloMassModel(m200_msun=mock_m200_msun, concentration=mock_concentration)
 halo = {}
-for spec in (mocks.KGIANT_MOCK, mocks.BHB_MOCK):
-    mock = mocks.make_halo_mock(spec, halo_rng, mass_model=mass_model, sun=coords.BIRD22_SUN)
-    catalogs.write_halo_table(results_dir / f"halo_{spec.sample}_stars.csv", mock.table)
+for spec in (halo_mocks.KGIANT_MOCK, halo_mocks.BHB_MOCK):
+    mock = halo_mocks.make_halo_mock(spec, halo_rng, mass_model=mass_model, sun=coords.BIRD22_SUN)
+    halo_table.write_halo_table(results_dir / f"halo_{spec.sample}_stars.csv", mock.table)
     mock.truth.write_json(results_dir / f"halo_{spec.sample}_truth.json")
     halo[spec.sample] = mock.table
 print(f"mock potential: MWPotential2014 bulge + disk, NFW M200 = {mass_model.m200_msun:.2e} Msun, "
@@ -334,7 +337,7 @@ for name, key in (("kgiant_mock", "kgiant"), ("bhb_mock", "bhb")):
 # downloads it and checks its sha256) lists 5699 SEGUE BHB candidates with a probability of
 # being a BHB star above 50%, two distance calibrations in pc, SEGUE line-of-sight
 # velocities and Gaia EDR3 proper motions. It has **no proper-motion correlation** (taken as
-# 0) and **no [Fe/H]**. Our selection (`mwlib.data.BhbSelection`):
+# 0) and **no [Fe/H]**. Our selection (`mwlib.bird22.bhb_selection.BhbSelection`):
 #
 # * BHB probability ≥ 99% (blue stragglers mistaken for BHB stars are placed ~2.5 times
 #   too far and inflate the tangential velocities of the distant bins; see `BhbSelection`);
@@ -350,10 +353,10 @@ if bhb_path is None:
     print("Barbosa et al. (2022) BHB file not used (not found, or use_real_bhb=False): "
           "notebook 02 runs on the mocks only.")
 else:
-    raw = catalogs.read_barbosa_bhb(bhb_path)
-    selection = data.BhbSelection()
-    real, steps = data.select_bhb_sample(raw, selection, coords.BIRD22_SUN)
-    ur_sample, _ = data.select_bhb_sample(raw, data.BhbSelection(distance="ur"), coords.BIRD22_SUN)
+    raw = barbosa.read_barbosa_bhb(bhb_path)
+    selection = bhb_selection.BhbSelection()
+    real, steps = bhb_selection.select_bhb_sample(raw, selection, coords.BIRD22_SUN)
+    ur_sample, _ = bhb_selection.select_bhb_sample(raw, bhb_selection.BhbSelection(distance="ur"), coords.BIRD22_SUN)
     sha_ok = data.sha256_of(bhb_path) == data.BARBOSA_BHB.sha256
     print(f"file: {bhb_path.name} (sha256 {'matches the recorded one' if sha_ok else 'DIFFERS from the recorded one'})")
     for step, n in steps.items():
@@ -365,7 +368,7 @@ else:
 # ### 7.2 Substructure
 #
 # Bird et al. use samples from which streams and substructure were removed by clustering in
-# integrals-of-motion space (Xue et al. 2022, in preparation, not public). `mwlib.substructure`
+# integrals-of-motion space (Xue et al. 2022, in preparation, not public). `mwlib.bird22.substructure`
 # implements a documented substitute: (1) Sagittarius-stream candidates — within 12° of the Sgr
 # plane in the Majewski et al. (2003) frame, beyond 15 kpc, with an orbital angular momentum
 # within 30° of the Sgr dwarf's and at least half its size; (2) compact groups in
@@ -382,7 +385,7 @@ def galactocentric(t):
 
 cleaning = {}
 for name, t in [*halo.items(), *([("bhb_barbosa", real)] if real is not None else [])]:
-    corrected, _ = catalogs.correct_vlos_offsets(t)
+    corrected, _ = halo_table.correct_vlos_offsets(t)
     cleaning[name] = substructure.clean_substructure(
         t["ra"], t["dec"], *galactocentric(corrected), rng=np.random.default_rng(halo_seed),
         sun=coords.BIRD22_SUN)
@@ -440,7 +443,7 @@ for name in halo:
     manifest["samples"][name] = {"stars": f"halo_{name}_stars.csv", "truth": f"halo_{name}_truth.json"}
 if real is not None:
     real_path = Path(derived_external_dir) / "halo_bhb_barbosa_stars.csv"
-    catalogs.write_halo_table(real_path, real)
+    halo_table.write_halo_table(real_path, real)
     manifest["samples"]["bhb_barbosa"] = {"stars": os.path.relpath(real_path, results_dir), "truth": None,
                                           "source": str(data.BARBOSA_BHB.reference),
                                           "selection": str(selection)}

@@ -52,7 +52,10 @@ import numpy as np
 from astropy.table import Table
 from scipy import stats
 
-from mwlib import catalogs, coords, density, dispersion, halo, io, jeans, mocks, plotting, scorecard
+from mwlib import halo
+from mwlib.bird22 import density, dispersion, halo_mocks, halo_table, jeans, published
+from mwlib.repro import scorecard
+from mwlib.core import coords, io, plotting
 
 plotting.use_style()
 results_dir, figures_dir = Path(results_dir), Path(figures_dir)
@@ -74,10 +77,10 @@ started = time.perf_counter()
 manifest = json.loads((results_dir / "halo_samples.json").read_text())["samples"]
 samples, truths, edges = {}, {}, {}
 for name, entry in manifest.items():
-    table = catalogs.read_halo_table(results_dir / entry["stars"])
-    table, offset = catalogs.correct_vlos_offsets(table)
+    table = halo_table.read_halo_table(results_dir / entry["stars"])
+    table, offset = halo_table.correct_vlos_offsets(table)
     if entry.get("truth"):
-        truths[name] = mocks.HaloTruth.read_json(results_dir / entry["truth"])
+        truths[name] = halo_mocks.HaloTruth.read_json(results_dir / entry["truth"])
     kind = "kgiant" if name.startswith("kgiant") else "bhb"
     if "substructure" in table.colnames:
         samples[f"{name}_uncleaned"] = table
@@ -161,7 +164,7 @@ table
 # to stars of different dispersions converges to their mean variance), evaluated here at the
 # stars' observed radii. The pull is (measured − true) / error. Two errors: the paper's
 # $\sigma/\sqrt{2N}$, which ignores the measurement errors, and the Fisher error with them,
-# $\sqrt{2/\sum_i(\sigma^2+e_i^2)^{-2}}/(2\sigma)$ (`mocks.fisher_dispersion_errors`), which is
+# $\sqrt{2/\sum_i(\sigma^2+e_i^2)^{-2}}/(2\sigma)$ (`halo_mocks.fisher_dispersion_errors`), which is
 # several times larger in the outer bins where the proper-motion errors exceed $\sigma$.
 
 # %%
@@ -172,7 +175,7 @@ for name, truth in truths.items():
     true = truth.bin_sigmas(k["r"], bins, len(d))
     measured = np.column_stack([d[f"sigma_{c}_kms"] for c in ("r", "theta", "phi")])
     paper_err = np.column_stack([d[f"sigma_{c}_err_kms"] for c in ("r", "theta", "phi")])
-    fisher_err = mocks.fisher_dispersion_errors(true, k["cov"], bins)
+    fisher_err = halo_mocks.fisher_dispersion_errors(true, k["cov"], bins)
     print(f"{name}: (measured - true)/true in per cent, and pulls with the Fisher errors")
     for c, j in (("r", 0), ("theta", 1), ("phi", 2)):
         rel = 100 * (measured[:, j] / true[:, j] - 1)
@@ -222,7 +225,6 @@ _ = plotting.save_figure(fig, "bird22_fig2_velocity_kde", figures_dir)
 
 # %%
 # published, Bird et al. 2022 Sec. 4.4: (sigma_0 [km/s], h_r [kpc]) with their errors.
-from mwlib import published  # noqa: E402
 
 PUBLISHED_FIT = {kind: {q: published.BIRD22_RESULTS[(kind.upper() if kind == "bhb" else "KG", q)]
                         for q in ("sigma0_kms", "h_r_kpc")} for kind in ("kgiant", "bhb")}
@@ -381,7 +383,7 @@ _ = plotting.save_figure(fig, "bird22_fig3_density", figures_dir)
 #
 # Bird et al. lower the fitted K-giant inner slope 3.1 until the circular velocity "near the
 # Sun" is below 250 km/s, and adopt 2.8. `density.adjust_inner_slope` applies that rule to a
-# callable $v_\mathrm{circ}(\alpha_\mathrm{in})$, built here from `mwlib.jeans` on the K-giant
+# callable $v_\mathrm{circ}(\alpha_\mathrm{in})$, built here from `mwlib.bird22.jeans` on the K-giant
 # sample: the Jeans mass (Eq. 1) of the innermost bin, with the bin's dispersions, the
 # exponential fit's $d\sigma_r^2/dr$ and the broken power law (α_in, 17 kpc, 4.6), turned into
 # $v_\mathrm{circ}$ at the bin's median radius.

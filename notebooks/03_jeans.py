@@ -58,7 +58,10 @@ import matplotlib.pyplot as plt
 import numpy as np
 from astropy.table import Table
 
-from mwlib import dispersion, halo, jeans, nfw, plotting, published, scorecard
+from mwlib import halo
+from mwlib.bird22 import dispersion, jeans, nfw, published
+from mwlib.repro import scorecard
+from mwlib.core import plotting
 
 plotting.use_style()
 started = time.perf_counter()

@@ -47,7 +47,10 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import numpy as np
 
-from mwlib import dispersion, halo, nfw, plotting, published, scorecard, tme
+from mwlib import halo
+from mwlib.bird22 import dispersion, nfw, published, tme
+from mwlib.repro import scorecard
+from mwlib.core import plotting
 
 plotting.use_style()
 started = time.perf_counter()

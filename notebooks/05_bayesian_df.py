@@ -23,7 +23,7 @@
 # The enclosed mass follows from Eq. 3/14: $M(<r) = \gamma \Phi_o r^{1-\gamma}/G$.
 #
 # Everything below is computed by `mwlib.df` (model, likelihood, priors, scenarios) and
-# `mwlib.sampling` (samplers, R-hat and ESS with arviz). Published numbers are printed
+# `mwlib.core.sampling` (samplers, R-hat and ESS with arviz). Published numbers are printed
 # beside ours and labelled as such. Three choices of this implementation, each argued in
 # the `mwlib.df` docstring and tested:
 #
@@ -61,7 +61,10 @@ import numpy as np
 from astropy.table import Table
 from scipy import stats
 
-from mwlib import catalogs, coords, df, mocks, plotting, published, scorecard, tme
+from mwlib import df
+from mwlib.eh16 import cluster_kinematics, df_mocks, estimators, published
+from mwlib.repro import scorecard
+from mwlib.core import coords, plotting
 
 plotting.use_style()
 results_dir, figures_dir = Path(results_dir), Path(figures_dir)
@@ -78,7 +81,7 @@ PUB = published.EADIE16_RESULTS
 # $b = 0.4$ kpc with a conjugate Gamma posterior on $\eta = \alpha - 3$, $c = p = 0.001$).
 
 # %%
-gc = catalogs.read_gc_kinematics(gc_kinematics)
+gc = cluster_kinematics.read_gc_kinematics(gc_kinematics)
 tracers = df.gc_tracers(gc)
 excluded_r = np.asarray(gc["r_kpc"][~gc["included"]])
 shape, rate = df.alpha_prior_from_radii(excluded_r, b_kpc=0.4, c=0.001, p=0.001)
@@ -410,9 +413,9 @@ agreement
 
 # %%
 complete = gc[gc["complete"]]
-beta_direct = df.direct_anisotropy(complete["vr"], complete["vtheta"], complete["vphi"])
+beta_direct = estimators.direct_anisotropy(complete["vr"], complete["vtheta"], complete["vphi"])
 speed = np.hypot(complete["vr"], complete["vt"])
-w10 = {beta: tme.watkins2010_mass_3d(complete["r_kpc"], speed, tracer_slope=3.5, beta=beta, r_out_kpc=38.5)
+w10 = {beta: estimators.watkins2010_mass_3d(complete["r_kpc"], speed, tracer_slope=3.5, beta=beta, r_out_kpc=38.5)
        for beta in (0.0, 0.5)}
 # NBVAL_CHECK_OUTPUT
 print(f"beta from the complete clusters: {beta_direct:.3f} (published {PUB[('complete data', 'beta')]['value']})")
@@ -449,7 +452,7 @@ def w10_with(ra, dec, distance, pmra, pmdec, vlos, frame_velocity=None):
     position, velocity = coords.galactocentric_phase_space(ra, dec, distance, pmra, pmdec, vlos, sun)
     if frame_velocity is not None:  # replace the Sun's Galactocentric velocity
         velocity = velocity - sun.velocity_kms + frame_velocity
-    return tme.watkins2010_mass_3d(complete["r_kpc"], np.linalg.norm(velocity, axis=1), 3.5, 0.0,
+    return estimators.watkins2010_mass_3d(complete["r_kpc"], np.linalg.norm(velocity, axis=1), 3.5, 0.0,
                                    r_out_kpc=38.5) / E11
 
 
@@ -535,9 +538,9 @@ n_mocks = 2 if quick else 4
 rows = []
 for k in range(n_mocks):
     rng = np.random.default_rng([seed, k])
-    mock = mocks.sample_power_law_df(89, truth["phi0"], truth["gamma"], truth["alpha"], truth["beta"],
+    mock = df_mocks.sample_power_law_df(89, truth["phi0"], truth["gamma"], truth["alpha"], truth["beta"],
                                      0.5, 125.0, rng)
-    mock = mocks.hide_tangential_velocity(mock, count=18, selection="outermost")
+    mock = df_mocks.hide_tangential_velocity(mock, count=18, selection="outermost")
     true_m125 = df.mass_enclosed(125.0, truth["phi0"], truth["gamma"]) / E11
     for prior_label, scenario, prior in [
         ("Gamma prior (real)", df.SCENARIOS["IX"], (shape, rate)),
@@ -587,7 +590,7 @@ print(f"{esc}: M125 of I {row_of('I', esc)['M125 median']:.2f}e11, of XII {row_o
       f"gamma of IVb {row_of('IVb', esc)['gamma mean']:.3f}")
 print(f"beta: XII {fits['XII'].samples['beta'].mean():.2f} (published {PUB[('XII', 'beta')]['value']}); "
       f"direct {beta_direct:.3f} (published {PUB[('complete data', 'beta')]['value']}); direct beyond 5 kpc "
-      f"{df.direct_anisotropy(*(complete[k][beyond5] for k in ('vr', 'vtheta', 'vphi'))):.2f} "
+      f"{estimators.direct_anisotropy(*(complete[k][beyond5] for k in ('vr', 'vtheta', 'vphi'))):.2f} "
       f"({beyond5.sum()} clusters)")
 width_ours = np.diff(np.percentile(fits["I"].mass(125.0) / E11, [25, 75]))[0]
 print(f"Scenario I 50% interval width: ours {width_ours:.2f}e11, published "

@@ -19,7 +19,7 @@
 # (Fig. 13, right), the extrapolated masses the paper compares with the literature, and what
 # Gaia EDR3 kinematics change.
 #
-# Every fit goes through one executor (`mwlib.sweeps.run_sweep`): local processes by default,
+# Every fit goes through one executor (`mwlib.core.sweeps.run_sweep`): local processes by default,
 # or a dask.distributed cluster when `scheduler` is set to its address
 # (e.g. `-p scheduler tcp://host:8786`). Each task carries its own seed, so the numbers do
 # not depend on where it ran.
@@ -51,18 +51,24 @@ import matplotlib.pyplot as plt
 import numpy as np
 from astropy.table import Table
 
-from mwlib import catalogs, df, dispersion, halo, io, mocks, nfw, plotting, published, scorecard, sweeps, systematics
-from mwlib.constants import G_KPC_KMS2_PER_MSUN
+from mwlib.bird22 import published as bird22_published
+from mwlib.eh16 import published as eh16_published
+from mwlib import df, halo
+from mwlib.bird22 import dispersion, nfw, systematics
+from mwlib.eh16 import cluster_kinematics, df_mocks, estimators, galpy_clusters
+from mwlib.repro import scorecard
+from mwlib.core import io, plotting, sweeps
+from mwlib.core.constants import G_KPC_KMS2_PER_MSUN
 
 plotting.use_style()
 results_dir, figures_dir = Path(results_dir), Path(figures_dir)
 fit_kwargs = {"ess_min": 200.0 if quick else 1000.0}
 E11 = 1e11
-PUB = published.EADIE16_RESULTS
-PUB_B22 = published.BIRD22_RESULTS
+PUB = eh16_published.EADIE16_RESULTS
+PUB_B22 = bird22_published.BIRD22_RESULTS
 ORDER = ["I", "II", "III", "IV", "V", "VI", "IVb", "Vb", "VIb", "VII", "VIII", "IX", "X", "XI", "XII"]
 
-gc = catalogs.read_gc_kinematics(gc_kinematics)
+gc = cluster_kinematics.read_gc_kinematics(gc_kinematics)
 tracers = df.gc_tracers(gc)
 alpha_prior = df.alpha_prior_from_radii(np.asarray(gc["r_kpc"][~gc["included"]]))
 
@@ -93,8 +99,8 @@ print(f"{len(runs)} fits; convergence bars missed by: "
 print(f"{'r_cut':>6s} {'N':>4s} {'incomplete':>10s}   published N, incomplete")
 for r_cut in R_CUTS[1:]:
     run = by_key[("I", r_cut)]
-    pub_n = published.EADIE16_SAMPLE[f"n_beyond_{int(r_cut)}"][0]
-    pub_pct = published.EADIE16_SAMPLE.get(f"incomplete_pct_beyond_{int(r_cut)}", ("",))[0]
+    pub_n = eh16_published.EADIE16_SAMPLE[f"n_beyond_{int(r_cut)}"][0]
+    pub_pct = eh16_published.EADIE16_SAMPLE.get(f"incomplete_pct_beyond_{int(r_cut)}", ("",))[0]
     print(f"{r_cut:6.0f} {run['n_tracers']:4d} {100 * run['incomplete_fraction']:9.1f}%   {pub_n}, {pub_pct}")
 
 # %%
@@ -194,9 +200,9 @@ _ = plotting.save_figure(fig, "eadie16_fig13_xii_rcut10", figures_dir)
 # which we accept for a comparison).
 
 # %%
-catalogue = catalogs.load_galpy_named_objects()
-edr3 = catalogs.galpy_gc_kinematics(catalogue=catalogue)
-keys89 = [catalogs.galpy_key(name, catalogue) for name in gc["name"][gc["included"]]]
+catalogue = galpy_clusters.load_galpy_named_objects()
+edr3 = galpy_clusters.galpy_gc_kinematics(catalogue=catalogue)
+keys89 = [galpy_clusters.galpy_key(name, catalogue) for name in gc["name"][gc["included"]]]
 in89 = np.isin(edr3["galpy_key"], keys89)
 vintage_tasks = [
     {"scenario": "XII", "sample": "EH16 Table 3 (89)", "seed": seed, "tracers": tracers},
@@ -228,7 +234,7 @@ for run in vintage:
 # %%
 complete_names = gc["name"][gc["complete"]]
 edr3_by_key = dict(zip(edr3["galpy_key"], range(len(edr3))))
-idx = [edr3_by_key.get(catalogs.galpy_key(n, catalogue)) for n in complete_names]
+idx = [edr3_by_key.get(galpy_clusters.galpy_key(n, catalogue)) for n in complete_names]
 ok = np.array([i is not None for i in idx])
 vt_old = np.asarray(gc["vt"][gc["complete"]])[ok]
 vt_new = np.asarray(edr3["vt"])[[i for i in idx if i is not None]]
@@ -241,14 +247,13 @@ ax.set(xlabel=r"$v_t$, Table 3 proper motions [km/s]", ylabel=r"$v_t$, Gaia EDR3
 _ = plotting.save_figure(fig, "eadie16_vt_table3_vs_edr3", figures_dir)
 
 # %%
-from mwlib import tme
 
 r_complete = np.asarray(gc["r_kpc"][gc["complete"]])[ok]
 vr_old = np.asarray(gc["vr"][gc["complete"]])[ok]
 vr_new = np.asarray(edr3["vr"])[[i for i in idx if i is not None]]
-w10 = {label: tme.watkins2010_mass_3d(r_complete, np.hypot(vr, vt), 3.5, 0.0, r_out_kpc=38.5) / E11
+w10 = {label: estimators.watkins2010_mass_3d(r_complete, np.hypot(vr, vt), 3.5, 0.0, r_out_kpc=38.5) / E11
        for label, vr, vt in (("Table 3", vr_old, vt_old), ("EDR3", vr_new, vt_new))}
-beta_direct = {label: df.direct_anisotropy(*cols) for label, cols in (
+beta_direct = {label: estimators.direct_anisotropy(*cols) for label, cols in (
     ("Table 3", [np.asarray(gc[k][gc["complete"]])[ok] for k in ("vr", "vtheta", "vphi")]),
     ("EDR3", [np.asarray(edr3[k])[[i for i in idx if i is not None]] for k in ("vr", "vtheta", "vphi")]))}
 # NBVAL_CHECK_OUTPUT
@@ -295,9 +300,9 @@ truth = {"phi0": 40.0, "gamma": 0.5, "alpha": 3.5, "beta": 0.3}
 true_m125 = float(df.mass_enclosed(125.0, truth["phi0"], truth["gamma"]))
 coverage_tasks = []
 for k in range(n_coverage_mocks):
-    mock = mocks.sample_power_law_df(89, truth["phi0"], truth["gamma"], truth["alpha"], truth["beta"], 0.6, 125.0,
+    mock = df_mocks.sample_power_law_df(89, truth["phi0"], truth["gamma"], truth["alpha"], truth["beta"], 0.6, 125.0,
                                      np.random.default_rng([seed, 1000 + k]))
-    mock = mocks.hide_tangential_velocity(mock, count=18, selection="outermost")
+    mock = df_mocks.hide_tangential_velocity(mock, count=18, selection="outermost")
     for name in ORDER:
         coverage_tasks.append({"scenario": name, "mock": k, "seed": seed + k, "alpha_prior": alpha_prior,
                                "tracers": {c: mock[c] for c in ("r", "vr", "vt")}, "radii_kpc": (125.0,),
@@ -323,7 +328,7 @@ coverage.pprint(max_width=-1)
 # %% [markdown]
 # ## 5. Bird et al. (2022): systematic uncertainties of the Jeans and TME masses
 #
-# `mwlib.systematics` reruns the chain of notebooks 02–04 — deconvolved dispersions, the
+# `mwlib.bird22.systematics` reruns the chain of notebooks 02–04 — deconvolved dispersions, the
 # exponential $\sigma_r$ fit, Jeans (Eq. 1) and TME (Eq. 4) masses, NFW + baryons fits — with one
 # choice changed at a time, for the K-giant mock, the BHB mock and the cleaned real BHB stars,
 # as one sweep through the same executor (all variants of a sample share one seed, so the

@@ -22,7 +22,7 @@
 # 3. The **reproduction scorecard**: every number the two papers publish that the notebooks
 #    recompute, beside the value computed here, whether it agrees within the published
 #    uncertainty, and for each disagreement a one-line explanation carrying the number that
-#    was measured to back it (`mwlib.scorecard`; written to `results/reproduction_scorecard.csv`).
+#    was measured to back it (`mwlib.repro.scorecard`; written to `results/reproduction_scorecard.csv`).
 
 # %% tags=["parameters"]
 seed = 0
@@ -39,7 +39,10 @@ import matplotlib.pyplot as plt
 import numpy as np
 from astropy.table import Table, vstack
 
-from mwlib import df, io, literature as lit, nfw, plotting, published, scorecard
+from mwlib import df
+from mwlib.bird22 import nfw, published
+from mwlib.repro import literature as lit, scorecard
+from mwlib.core import io, plotting
 
 plotting.use_style()
 results_dir, figures_dir, literature_dir = Path(results_dir), Path(figures_dir), Path(literature_dir)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from mwlib import catalogs, paths
+from mwlib.eh16 import cluster_kinematics, table3
+from mwlib.core import paths
 
 
 def external_or_skip(name: str):
@@ -20,9 +21,9 @@ def external_or_skip(name: str):
 
 @pytest.fixture(scope="session")
 def gc_table():
-    return catalogs.read_gc_table(paths.GC_TABLE_PATH)
+    return table3.read_gc_table(paths.GC_TABLE_PATH)
 
 
 @pytest.fixture(scope="session")
 def gc_kinematics(gc_table):
-    return catalogs.eadie16_gc_kinematics(gc_table, rng=np.random.default_rng(0), n_mc=200)
+    return cluster_kinematics.eadie16_gc_kinematics(gc_table, rng=np.random.default_rng(0), n_mc=200)

@@ -8,7 +8,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from mwlib import catalogs, paths
+from mwlib.bird22 import barbosa
+from mwlib.eh16 import galpy_clusters, cluster_kinematics, harris, table3
+from mwlib.core import paths
 from tests.conftest import external_or_skip
 
 # ----------------------------------------------------------------------------- loaders
@@ -36,7 +38,7 @@ def test_missing_column_is_named(tmp_path):
     drop = header.index("cos_xi")
     text = "\n".join(",".join(f for i, f in enumerate(l.split(",")) if i != drop) for l in lines[:5])
     with pytest.raises(ValueError, match=r"missing column\(s\) cos_xi"):
-        catalogs.read_gc_table(_write(tmp_path, text))
+        table3.read_gc_table(_write(tmp_path, text))
 
 
 def test_text_in_numeric_column_names_file_line_column(tmp_path):
@@ -44,7 +46,7 @@ def test_text_in_numeric_column_names_file_line_column(tmp_path):
     lines[3] = lines[3].replace(",9.4,", ",nine,", 1)  # NGC 362's r_gc
     path = _write(tmp_path, "\n".join(lines))
     with pytest.raises(ValueError, match=rf"{re.escape(str(path))}: line 4, column 'r_gc_kpc': 'nine'"):
-        catalogs.read_gc_table(path)
+        table3.read_gc_table(path)
 
 
 def test_missing_required_value(tmp_path):
@@ -53,7 +55,7 @@ def test_missing_required_value(tmp_path):
     fields[1] = ""
     lines[2] = ",".join(fields)
     with pytest.raises(ValueError, match=r"line 3, column 'r_gc_kpc': a value is required"):
-        catalogs.read_gc_table(_write(tmp_path, "\n".join(lines)))
+        table3.read_gc_table(_write(tmp_path, "\n".join(lines)))
 
 
 def test_nan_text_in_required_column(tmp_path):
@@ -62,14 +64,14 @@ def test_nan_text_in_required_column(tmp_path):
     fields[1] = "nan"
     lines[5] = ",".join(fields)
     with pytest.raises(ValueError, match=r"line 6, column 'r_gc_kpc'"):
-        catalogs.read_gc_table(_write(tmp_path, "\n".join(lines)))
+        table3.read_gc_table(_write(tmp_path, "\n".join(lines)))
 
 
 def test_negative_radius(tmp_path):
     lines = _gc_csv_lines()
     lines[1] = lines[1].replace(",7.4,", ",-7.4,", 1)
     with pytest.raises(ValueError, match=r"line 2, column 'r_gc_kpc': negative value"):
-        catalogs.read_gc_table(_write(tmp_path, "\n".join(lines)))
+        table3.read_gc_table(_write(tmp_path, "\n".join(lines)))
 
 
 def test_measurement_without_error(tmp_path):
@@ -78,14 +80,14 @@ def test_measurement_without_error(tmp_path):
     fields[7] = ""  # vlos_err of NGC 104
     lines[1] = ",".join(fields)
     with pytest.raises(ValueError, match=r"line 2: columns 'vlos_kms' and 'vlos_err'"):
-        catalogs.read_gc_table(_write(tmp_path, "\n".join(lines)))
+        table3.read_gc_table(_write(tmp_path, "\n".join(lines)))
 
 
 def test_ragged_row(tmp_path):
     lines = _gc_csv_lines()[:4]
     lines[2] += ",extra"
     with pytest.raises(ValueError, match=r"line 3 has 13 fields, the header has 12"):
-        catalogs.read_gc_table(_write(tmp_path, "\n".join(lines)))
+        table3.read_gc_table(_write(tmp_path, "\n".join(lines)))
 
 
 BHB_HEADER = (
@@ -96,7 +98,7 @@ BHB_ROW = "1,10.0,20.0,120.0,-40.0,-50.0,5.0,20000,400,21000,300,90.0,-1.0,0.1,-
 
 
 def test_halo_star_loader_accepts_good_rows(tmp_path):
-    table = catalogs.read_halo_stars(_write(tmp_path, f"{BHB_HEADER}\n{BHB_ROW}\n{BHB_ROW}\n"))
+    table = barbosa.read_barbosa_bhb(_write(tmp_path, f"{BHB_HEADER}\n{BHB_ROW}\n{BHB_ROW.replace('1,', '2,', 1)}\n"))
     assert len(table) == 2
     assert table["dist_gr"][0] == 20000.0
 
@@ -114,21 +116,22 @@ def test_halo_star_loader_rejects_bad_values(tmp_path, column, value, message):
     names = BHB_HEADER.split(",")
     bad = BHB_ROW.split(",")
     bad[names.index(column)] = value
+    bad[0] = "2"
     path = _write(tmp_path, f"{BHB_HEADER}\n{BHB_ROW}\n{','.join(bad)}\n")
     with pytest.raises(ValueError, match=message):
-        catalogs.read_halo_stars(path)
+        barbosa.read_barbosa_bhb(path)
 
 
 def test_halo_star_loader_missing_column(tmp_path):
     header = BHB_HEADER.replace(",probability", "")
     row = BHB_ROW.replace(",90.0", "")
     with pytest.raises(ValueError, match=r"missing column\(s\) probability"):
-        catalogs.read_halo_stars(_write(tmp_path, f"{header}\n{row}\n"))
+        barbosa.read_barbosa_bhb(_write(tmp_path, f"{header}\n{row}\n"))
 
 
 def test_real_bhb_file_loads():
     path = external_or_skip(paths.BARBOSA_BHB_NAME)
-    table = catalogs.read_halo_stars(path)
+    table = barbosa.read_barbosa_bhb(path)
     assert len(table) == 5699
     assert (table["dist_gr"] > 1000).all()  # pc
 
@@ -137,22 +140,22 @@ def test_real_bhb_file_loads():
 
 
 def test_every_cluster_resolves_in_galpy_or_is_listed_absent(gc_table):
-    catalogue = catalogs.load_galpy_named_objects()
-    keys = [catalogs.galpy_key(name, catalogue) for name in gc_table["name"]]
+    catalogue = galpy_clusters.load_galpy_named_objects()
+    keys = [galpy_clusters.galpy_key(name, catalogue) for name in gc_table["name"]]
     absent = {name for name, key in zip(gc_table["name"], keys) if key is None}
-    assert absent == set(catalogs.GALPY_ABSENT)
+    assert absent == set(galpy_clusters.GALPY_ABSENT)
     assert all(key in catalogue for key in keys if key is not None)
 
 
 def test_absent_clusters_cannot_enter_the_sample(gc_table):
-    rows = gc_table[np.isin(gc_table["name"], list(catalogs.GALPY_ABSENT))]
+    rows = gc_table[np.isin(gc_table["name"], list(galpy_clusters.GALPY_ABSENT))]
     assert not rows["included_paper"].any()
     assert np.isnan(rows["pmra_masyr"]).all()
 
 
 def test_unknown_cluster_name_raises():
     with pytest.raises(KeyError, match="extend the explicit map"):
-        catalogs.galpy_key("NGC 99999", catalogs.load_galpy_named_objects())
+        galpy_clusters.galpy_key("NGC 99999", galpy_clusters.load_galpy_named_objects())
 
 
 # ----------------------------------------------------------------------------- the sample
@@ -190,7 +193,7 @@ def test_rounding_cos_xi_as_printed_would_lose_two_clusters(gc_table):
     # The rule needs cos(xi) from positions: with the table's rounded values it gives 87.
     has_vlos = np.isfinite(gc_table["vlos_kms"])
     has_pm = np.isfinite(gc_table["pmra_masyr"])
-    included, _, _ = catalogs.eadie16_selection(gc_table["name"], has_vlos, has_pm, gc_table["cos_xi"])
+    included, _, _ = table3.eadie16_selection(gc_table["name"], has_vlos, has_pm, gc_table["cos_xi"])
     assert included.sum() == 87
 
 
@@ -218,9 +221,9 @@ def test_distances_agree_with_harris_r_sun(gc_kinematics):
     table's r_gc, Harris's from his own. Where the sight-line crosses the r_gc sphere twice
     we may legitimately pick the other root (galpy's modern distance decides), so compare
     only the clusters with one root."""
-    harris = catalogs.read_harris_positions(external_or_skip(paths.HARRIS_CATALOG_NAME))
-    assert len(harris) == 157
-    lookup = dict(zip(harris["name"], harris["r_sun_kpc"]))
+    catalogue = harris.read_harris_positions(external_or_skip(paths.HARRIS_CATALOG_NAME))
+    assert len(catalogue) == 157
+    lookup = dict(zip(catalogue["name"], catalogue["r_sun_kpc"]))
     ours = gc_kinematics[gc_kinematics["distance_status"] == "one root"]
     theirs = np.array([lookup[name] for name in ours["name"]])
     relative = np.abs(ours["distance_kpc"] - theirs) / theirs
@@ -229,32 +232,32 @@ def test_distances_agree_with_harris_r_sun(gc_kinematics):
     assert relative.max() < 0.05
     # r_gc in Table 3 is Harris's, transcribed
     table_r = dict(zip(gc_kinematics["name"], gc_kinematics["r_kpc"]))
-    assert all(table_r[n] == r for n, r in zip(harris["name"], harris["r_gc_kpc"]))
+    assert all(table_r[n] == r for n, r in zip(catalogue["name"], catalogue["r_gc_kpc"]))
 
 
 def test_gc_kinematics_round_trip(tmp_path, gc_kinematics):
-    from mwlib import io
+    from mwlib.core import io
 
     path = tmp_path / "gc_kinematics.csv"
     io.write_table_csv(path, gc_kinematics["name", "r_kpc", "vr", "vt", "vtheta", "vphi", "vr_err",
                                            "vt_err", "vlos", "vlos_gsr", "cos_xi", "complete", "included"])
-    table = catalogs.read_gc_kinematics(path)
+    table = cluster_kinematics.read_gc_kinematics(path)
     assert table["included"].dtype == bool and table["included"].sum() == 89
     assert np.allclose(table["vt"], gc_kinematics["vt"], equal_nan=True)
     text = path.read_text().replace("True", "maybe", 1)
     path.write_text(text)
     with pytest.raises(ValueError, match=r"'maybe' is not True/False"):
-        catalogs.read_gc_kinematics(path)
+        cluster_kinematics.read_gc_kinematics(path)
     with pytest.raises(FileNotFoundError, match="run notebook 01"):
-        catalogs.read_gc_kinematics(tmp_path / "absent.csv")
+        cluster_kinematics.read_gc_kinematics(tmp_path / "absent.csv")
 
 
 def test_galpy_edr3_kinematics_cover_the_sample(gc_kinematics):
-    catalogue = catalogs.load_galpy_named_objects()
-    edr3 = catalogs.galpy_gc_kinematics(catalogue=catalogue)
+    catalogue = galpy_clusters.load_galpy_named_objects()
+    edr3 = galpy_clusters.galpy_gc_kinematics(catalogue=catalogue)
     assert len(edr3) == 161
     assert np.isfinite(edr3["vt"]).all() and (edr3["r_kpc"] > 0).all()
-    keys = {catalogs.galpy_key(n, catalogue) for n in gc_kinematics["name"][gc_kinematics["included"]]}
+    keys = {galpy_clusters.galpy_key(n, catalogue) for n in gc_kinematics["name"][gc_kinematics["included"]]}
     assert keys <= set(edr3["galpy_key"])
     # Same sky positions, modern distances: radii agree roughly with Harris's.
     row = dict(zip(edr3["galpy_key"], edr3["r_kpc"]))
@@ -264,5 +267,5 @@ def test_galpy_edr3_kinematics_cover_the_sample(gc_kinematics):
 def test_long_integer_ids_are_exact(tmp_path):
     big = ["1237648703520112952", "1237648703520112953"]
     text = f"{BHB_HEADER}\n" + "\n".join(BHB_ROW.replace("1,", f"{i},", 1) for i in big) + "\n"
-    table = catalogs.read_halo_stars(_write(tmp_path, text))
+    table = barbosa.read_barbosa_bhb(_write(tmp_path, text))
     assert [str(v) for v in table["objid"]] == big

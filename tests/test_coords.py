@@ -7,7 +7,7 @@ import astropy.units as u
 import numpy as np
 import pytest
 
-from mwlib import coords
+from mwlib.core import coords
 
 SUNS = [coords.EADIE16_SUN, coords.BIRD22_SUN]
 

@@ -9,7 +9,9 @@ import numpy as np
 import pytest
 from astropy.table import Table
 
-from mwlib import coords, data, paths
+from mwlib import data
+from mwlib.bird22 import barbosa, bhb_selection
+from mwlib.core import coords, paths
 from tests.conftest import external_or_skip
 
 
@@ -100,20 +102,18 @@ def _raw(n: int = 6) -> Table:
 
 
 def test_selection_counts_each_step():
-    sample, counts = data.select_bhb_sample(_raw())
+    sample, counts = bhb_selection.select_bhb_sample(_raw())
     assert list(counts.values()) == [6, 5, 4]  # probability cut, then 4 < r < 60 kpc (80 kpc out)
     r = np.linalg.norm(coords.galactocentric_positions(sample["ra"], sample["dec"], sample["distance_kpc"],
                                                        coords.BIRD22_SUN), axis=1)
     assert np.all((r > 4) & (r < 60))
     np.testing.assert_allclose(sample["r_kpc"], r)
-    loose, counts = data.select_bhb_sample(_raw(), data.BhbSelection(min_probability_pct=50))
+    loose, counts = bhb_selection.select_bhb_sample(_raw(), bhb_selection.BhbSelection(min_probability_pct=50))
     assert len(loose) == 5
 
 
 def test_real_selection_mirrors_the_paper_range():
     raw_path = external_or_skip(paths.BARBOSA_BHB_NAME)
-    from mwlib import catalogs
-
-    sample, counts = data.select_bhb_sample(catalogs.read_barbosa_bhb(raw_path))
+    sample, counts = bhb_selection.select_bhb_sample(barbosa.read_barbosa_bhb(raw_path))
     assert 4 < sample["r_kpc"].min() and sample["r_kpc"].max() < 60
     assert len(sample) == list(counts.values())[-1] > 2526  # larger than the paper's cleaned sample

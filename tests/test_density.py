@@ -1,4 +1,4 @@
-"""Tests of mwlib.density: broken power laws, their fit, flattened halos averaged on spheres."""
+"""Tests of mwlib.bird22.density: broken power laws, their fit, flattened halos averaged on spheres."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import pytest
 from scipy.integrate import quad
 from scipy.special import hyp2f1
 
-from mwlib import density as d
+from mwlib.bird22 import density as d
 
 
 # ----------------------------------------------------------------------------------- broken power law

@@ -16,7 +16,7 @@ from scipy.special import gamma as gamma_fn
 from mwlib import df as mdf
 from mwlib.df import (SCENARIOS, FitResult, Posterior, Scenario, alpha_prior_from_radii, fit, is_valid,
                       log_df, log_radial_normalization, mass_enclosed, potential, virial_mass, virial_radius)
-from mwlib.mocks import hide_tangential_velocity, sample_power_law_df
+from mwlib.eh16.df_mocks import hide_tangential_velocity, sample_power_law_df
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from importlib import metadata
 
-from mwlib.paths import REPO_ROOT
+from mwlib.core.paths import REPO_ROOT
 
 PIN = re.compile(r"^\s*(?:-\s+)?([A-Za-z0-9_.\-]+)==([^\s#]+)")
 REQUIRED = {"numpy", "scipy", "astropy", "galpy", "emcee", "corner", "matplotlib", "arviz", "tqdm",

@@ -1,4 +1,4 @@
-"""The halo-star table format (mwlib.catalogs): validated reading, writing, the Barbosa et al.
+"""The halo-star table format (mwlib.bird22.halo_table, mwlib.bird22.barbosa): validated reading, writing, the Barbosa et al.
 (2022) file and its conversion, the LAMOST velocity correction."""
 
 from __future__ import annotations
@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 from astropy.table import Table
 
-from mwlib import catalogs, paths
+from mwlib.bird22 import barbosa, halo_table
+from mwlib.core import paths
 from tests.conftest import external_or_skip
 
 
@@ -33,7 +34,7 @@ def _table(n: int = 4) -> Table:
 
 def _write_text(tmp_path, table: Table, edit=None):
     path = tmp_path / "halo.csv"
-    catalogs.write_halo_table(path, table)
+    halo_table.write_halo_table(path, table)
     if edit is not None:
         lines = path.read_text().splitlines()
         lines = edit(lines)
@@ -45,8 +46,8 @@ def test_round_trip_keeps_values_and_optional_columns(tmp_path):
     t = _table()
     t["substructure"] = [False, True, False, False]
     t["iom_group"] = [-1, 0, -1, -1]
-    back = catalogs.read_halo_table(_write_text(tmp_path, t))
-    assert list(back.colnames) == list(catalogs.HALO_TABLE_COLUMNS) + ["feh", "iom_group", "substructure"]
+    back = halo_table.read_halo_table(_write_text(tmp_path, t))
+    assert list(back.colnames) == list(halo_table.HALO_TABLE_COLUMNS) + ["feh", "iom_group", "substructure"]
     np.testing.assert_allclose(back["distance_kpc"], t["distance_kpc"], rtol=1e-6)
     np.testing.assert_allclose(back["pm_corr"], t["pm_corr"], atol=1e-4)
     assert back["substructure"].dtype == bool and back["substructure"].tolist() == [False, True, False, False]
@@ -56,7 +57,7 @@ def test_round_trip_keeps_values_and_optional_columns(tmp_path):
 def test_feh_is_optional(tmp_path):
     t = _table()
     t.remove_column("feh")
-    back = catalogs.read_halo_table(_write_text(tmp_path, t))
+    back = halo_table.read_halo_table(_write_text(tmp_path, t))
     assert "feh" not in back.colnames
 
 
@@ -83,7 +84,7 @@ def test_bad_values_name_file_line_and_column(tmp_path, column, value, message):
 
     path = _write_text(tmp_path, t, edit)
     with pytest.raises(ValueError, match=message) as err:
-        catalogs.read_halo_table(path)
+        halo_table.read_halo_table(path)
     assert str(path) in str(err.value)
 
 
@@ -92,20 +93,20 @@ def test_missing_column_and_missing_file(tmp_path):
     t.remove_column("feh")
     path = _write_text(tmp_path, t, lambda lines: [",".join(x.split(",")[:-1]) for x in lines])  # drop survey
     with pytest.raises(ValueError, match="missing column.*survey"):
-        catalogs.read_halo_table(path)
+        halo_table.read_halo_table(path)
     with pytest.raises(FileNotFoundError):
-        catalogs.read_halo_table(tmp_path / "nope.csv")
+        halo_table.read_halo_table(tmp_path / "nope.csv")
     with pytest.raises(ValueError, match="lacks halo-table column"):
-        catalogs.write_halo_table(tmp_path / "x.csv", t[["star_id", "ra"]])
+        halo_table.write_halo_table(tmp_path / "x.csv", t[["star_id", "ra"]])
 
 
 def test_lamost_offset_correction():
     t = _table()
-    corrected, applied = catalogs.correct_vlos_offsets(t)
+    corrected, applied = halo_table.correct_vlos_offsets(t)
     lamost = np.asarray(t["survey"]) == "LAMOST"
-    np.testing.assert_allclose(applied, np.where(lamost, catalogs.LAMOST_VLOS_OFFSET_KMS, 0.0))
+    np.testing.assert_allclose(applied, np.where(lamost, halo_table.LAMOST_VLOS_OFFSET_KMS, 0.0))
     np.testing.assert_allclose(corrected["vlos_kms"] - t["vlos_kms"], applied)
-    _, none = catalogs.correct_vlos_offsets(t, {})
+    _, none = halo_table.correct_vlos_offsets(t, {})
     assert not none.any()
 
 
@@ -125,28 +126,28 @@ def test_barbosa_ids_stay_exact_and_units_convert(tmp_path):
         "1237648720699588608,193.1,2.0,300.0,60.0,10.0,5.0,20000.0,300.0,19000.0,200.0,100.0,-1.0,0.1,-2.0,0.2",
         "1237648720699588609,193.0,2.1,300.1,60.1,-10.0,5.0,40000.0,600.0,41000.0,400.0,85.0,1.0,0.1,2.0,0.2",
     ]
-    raw = catalogs.read_barbosa_bhb(_barbosa_file(tmp_path, rows))
+    raw = barbosa.read_barbosa_bhb(_barbosa_file(tmp_path, rows))
     assert raw["objid"].tolist() == ["1237648720699588608", "1237648720699588609"]
     assert float(raw["objid"][0]) == float(raw["objid"][1])  # why they must be text
-    halo = catalogs.barbosa_to_halo_table(raw)
+    halo = barbosa.barbosa_to_halo_table(raw)
     np.testing.assert_allclose(halo["distance_kpc"], [20.0, 40.0])
     np.testing.assert_allclose(halo["distance_err_kpc"], [2.0, 4.0])  # 10% by default
     assert np.all(halo["pm_corr"] == 0) and "feh" not in halo.colnames
-    ur = catalogs.barbosa_to_halo_table(raw, distance="ur", distance_err_frac=None)
+    ur = barbosa.barbosa_to_halo_table(raw, distance="ur", distance_err_frac=None)
     np.testing.assert_allclose(ur["distance_kpc"], [19.0, 41.0])
     np.testing.assert_allclose(ur["distance_err_kpc"], [0.2, 0.4])
     with pytest.raises(ValueError, match="distance must be"):
-        catalogs.barbosa_to_halo_table(raw, distance="ug")
+        barbosa.barbosa_to_halo_table(raw, distance="ug")
 
 
 def test_barbosa_bad_row_is_named(tmp_path):
     rows = ["1,193.1,2.0,300.0,60.0,10.0,5.0,-20000.0,300.0,19000.0,200.0,100.0,-1.0,0.1,-2.0,0.2"]
     with pytest.raises(ValueError, match=r"line 2, column 'dist_gr'"):
-        catalogs.read_barbosa_bhb(_barbosa_file(tmp_path, rows))
+        barbosa.read_barbosa_bhb(_barbosa_file(tmp_path, rows))
 
 
 def test_real_barbosa_file_has_unique_ids():
     path = external_or_skip(paths.BARBOSA_BHB_NAME)
-    raw = catalogs.read_barbosa_bhb(path)
+    raw = barbosa.read_barbosa_bhb(path)
     assert len(raw) == 5699 and len(np.unique(raw["objid"])) == 5699
     assert raw["probability"].min() > 50

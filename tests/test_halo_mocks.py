@@ -11,9 +11,11 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from mwlib import catalogs, coords, dispersion, jeans, mocks
-from mwlib.constants import G_KPC_KMS2_PER_MSUN as G
-from mwlib.density import BrokenPowerLaw
+from mwlib.bird22 import dispersion
+from mwlib.bird22 import halo_mocks, halo_table, jeans
+from mwlib.core import coords
+from mwlib.core.constants import G_KPC_KMS2_PER_MSUN as G
+from mwlib.bird22.density import BrokenPowerLaw
 
 SUN = coords.BIRD22_SUN
 
@@ -86,7 +88,7 @@ def test_jeans_solver_matches_galpy_on_mwpotential2014(beta):
 
     ro, vo = 8.0, 220.0
     alpha = 3.5
-    beta_fn = mocks.DecliningAnisotropy(0.7, 0.2, 30.0) if beta == "declining" else beta
+    beta_fn = halo_mocks.DecliningAnisotropy(0.7, 0.2, 30.0) if beta == "declining" else beta
 
     def mass(r_kpc):  # r^2 |F_r| / G along galpy's sight-line R = z = r / sqrt(2)
         x = np.asarray(r_kpc) / ro / np.sqrt(2.0)
@@ -94,7 +96,7 @@ def test_jeans_solver_matches_galpy_on_mwpotential2014(beta):
         return -force * vo**2 / ro * np.asarray(r_kpc) ** 2 / G
 
     r_test = np.array([5.0, 20.0, 60.0])
-    ours = mocks.jeans_sigma_r(r_test, lambda r: r**-alpha, mass, beta_fn, r_max_kpc=5e3, n_grid=3001)
+    ours = halo_mocks.jeans_sigma_r(r_test, lambda r: r**-alpha, mass, beta_fn, r_max_kpc=5e3, n_grid=3001)
     galpy_beta = (lambda x: beta_fn(x * ro)) if callable(beta_fn) else beta_fn
     ref = np.array([gjeans.sigmar(MWPotential2014, r / ro, dens=lambda x: x**-alpha, beta=galpy_beta, use_physical=False)
                     for r in r_test]) * vo
@@ -104,13 +106,13 @@ def test_jeans_solver_matches_galpy_on_mwpotential2014(beta):
 def test_jeans_solver_flat_rotation_curve_closed_form():
     vc, alpha, beta = 200.0, 3.5, 0.4  # sigma_r^2 = v_c^2 / (alpha - 2 beta) for rho ∝ r^-alpha
     r = np.array([1.0, 10.0, 100.0])
-    sr = mocks.jeans_sigma_r(r, lambda x: x**-alpha, lambda x: vc**2 * x / G, beta, r_max_kpc=1e6, n_grid=20001)
+    sr = halo_mocks.jeans_sigma_r(r, lambda x: x**-alpha, lambda x: vc**2 * x / G, beta, r_max_kpc=1e6, n_grid=20001)
     np.testing.assert_allclose(sr, vc / np.sqrt(alpha - 2 * beta), rtol=1e-4)
 
 
 def test_radii_follow_the_broken_power_law():
     bpl = BrokenPowerLaw(2.8, 17.0, 4.6)
-    r = mocks.sample_broken_power_law_radii(20000, bpl, 3.0, 105.0, np.random.default_rng(6))
+    r = halo_mocks.sample_broken_power_law_radii(20000, bpl, 3.0, 105.0, np.random.default_rng(6))
     grid = np.geomspace(3.0, 105.0, 4001)
     cdf = np.concatenate(([0], np.cumsum(bpl.shell_mean(grid) * np.diff(grid**3))))
     assert stats.kstest(r, lambda x: np.interp(x, grid, cdf / cdf[-1])).pvalue > 1e-3
@@ -118,24 +120,24 @@ def test_radii_follow_the_broken_power_law():
 
 
 def test_gaia_pm_errors_grow_with_magnitude():
-    err = mocks.gaia_pm_error(np.array([12.0, 15.0, 17.0, 20.0, 21.0, 22.0]), "dr2")
+    err = halo_mocks.gaia_pm_error(np.array([12.0, 15.0, 17.0, 20.0, 21.0, 22.0]), "dr2")
     np.testing.assert_allclose(err[:5], [0.06, 0.06, 0.2, 1.2, 3.0])
-    assert err[5] > err[4] and np.all(mocks.gaia_pm_error([17.0, 20.0], "edr3") < err[2:4])
+    assert err[5] > err[4] and np.all(halo_mocks.gaia_pm_error([17.0, 20.0], "edr3") < err[2:4])
 
 
 # --- the mocks ----------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def kg_mock():
-    return mocks.make_halo_mock(mocks.KGIANT_MOCK, np.random.default_rng(11))
+    return halo_mocks.make_halo_mock(halo_mocks.KGIANT_MOCK, np.random.default_rng(11))
 
 
 @pytest.fixture(scope="module")
 def bhb_mock():
-    return mocks.make_halo_mock(mocks.BHB_MOCK, np.random.default_rng(12))
+    return halo_mocks.make_halo_mock(halo_mocks.BHB_MOCK, np.random.default_rng(12))
 
 
 def _measure(mock, edges, seed=0):
-    t, _ = catalogs.correct_vlos_offsets(mock.table)
+    t, _ = halo_table.correct_vlos_offsets(mock.table)
     mc = coords.monte_carlo_spherical_velocities_chunked(
         t["ra"], t["dec"], t["distance_kpc"], t["pmra_masyr"], t["pmdec_masyr"], t["vlos_kms"],
         pmra_err=t["pmra_err_masyr"], pmdec_err=t["pmdec_err_masyr"], vlos_err=t["vlos_err_kms"],
@@ -147,16 +149,16 @@ def _measure(mock, edges, seed=0):
     k = dispersion.bin_index(t["r_kpc"], edges)
     true = mock.truth.bin_sigmas(t["r_true_kpc"], k, len(edges) - 1)
     measured = np.column_stack([disp[f"sigma_{c}_kms"] for c in ("r", "theta", "phi")])
-    fisher = mocks.fisher_dispersion_errors(true, mc["cov"], k)
+    fisher = halo_mocks.fisher_dispersion_errors(true, mc["cov"], k)
     return disp, measured, true, fisher
 
 
 def test_mock_mirrors_the_paper_and_stores_its_truth(kg_mock, bhb_mock):
-    for mock, spec in ((kg_mock, mocks.KGIANT_MOCK), (bhb_mock, mocks.BHB_MOCK)):
+    for mock, spec in ((kg_mock, halo_mocks.KGIANT_MOCK), (bhb_mock, halo_mocks.BHB_MOCK)):
         t = mock.table
         assert len(t) == spec.n_stars and len(np.unique(t["star_id"])) == len(t)
         assert spec.r_min_kpc < t["r_kpc"].min() and t["r_kpc"].max() < spec.r_max_kpc
-        assert set(catalogs.HALO_TABLE_COLUMNS) <= set(t.colnames)
+        assert set(halo_table.HALO_TABLE_COLUMNS) <= set(t.colnames)
         assert t.meta["m200_msun"] == 1e12 and t.meta["concentration"] == 12.0
         assert t.meta["r200_kpc"] == pytest.approx(210.7, abs=0.1)
         assert abs(np.median(t["feh"]) - spec.feh_mean) < 0.05
@@ -170,18 +172,18 @@ def test_mock_mirrors_the_paper_and_stores_its_truth(kg_mock, bhb_mock):
 
 def test_truth_round_trips_through_json(tmp_path, kg_mock):
     kg_mock.truth.write_json(tmp_path / "truth.json")
-    back = mocks.HaloTruth.read_json(tmp_path / "truth.json")
+    back = halo_mocks.HaloTruth.read_json(tmp_path / "truth.json")
     r = np.geomspace(3, 100, 7)
     np.testing.assert_allclose(back.sigmas(r), kg_mock.truth.sigmas(r))
     np.testing.assert_allclose(back.mass_enclosed(r), kg_mock.truth.mass_enclosed(r))
 
 
 def test_mock_is_reproducible_and_needs_a_generator():
-    a = mocks.make_halo_mock(mocks.BHB_MOCK, np.random.default_rng(3), n_stars=200)
-    b = mocks.make_halo_mock(mocks.BHB_MOCK, np.random.default_rng(3), n_stars=200)
+    a = halo_mocks.make_halo_mock(halo_mocks.BHB_MOCK, np.random.default_rng(3), n_stars=200)
+    b = halo_mocks.make_halo_mock(halo_mocks.BHB_MOCK, np.random.default_rng(3), n_stars=200)
     np.testing.assert_array_equal(a.table["pmra_masyr"], b.table["pmra_masyr"])
     with pytest.raises(TypeError):
-        mocks.make_halo_mock(mocks.BHB_MOCK, 3)
+        halo_mocks.make_halo_mock(halo_mocks.BHB_MOCK, 3)
 
 
 def test_lamost_bias_is_there_and_corrected(kg_mock):
@@ -189,15 +191,15 @@ def test_lamost_bias_is_there_and_corrected(kg_mock):
     lamost = np.asarray(t["survey"]) == "LAMOST"
     assert 0.65 < lamost.mean() < 0.77
     raw = np.asarray(t["vlos_kms"] - t["vlos_true_kms"])
-    corrected, _ = catalogs.correct_vlos_offsets(t)
+    corrected, _ = halo_table.correct_vlos_offsets(t)
     fixed = np.asarray(corrected["vlos_kms"] - t["vlos_true_kms"])
     assert np.mean(raw[lamost]) == pytest.approx(-8.0, abs=0.5)
     assert abs(np.mean(fixed[lamost])) < 0.5 and abs(np.mean(fixed[~lamost])) < 0.5
 
 
 def test_without_distance_errors_the_dispersions_recover_the_truth():
-    spec = dataclasses.replace(mocks.KGIANT_MOCK, distance_err_frac=0.0)
-    mock = mocks.make_halo_mock(spec, np.random.default_rng(13))
+    spec = dataclasses.replace(halo_mocks.KGIANT_MOCK, distance_err_frac=0.0)
+    mock = halo_mocks.make_halo_mock(spec, np.random.default_rng(13))
     _, measured, true, fisher = _measure(mock, dispersion.KG_EDGES_KPC)
     assert np.all(np.abs(measured - true) < 3.5 * fisher)
 
@@ -245,7 +247,7 @@ def test_jeans_mass_recovers_the_stored_mass(kg_mock, bhb_mock):
 def test_fisher_errors_reduce_to_the_paper_errors_without_measurement_errors():
     sigma = np.array([[100.0, 80.0, 80.0]])
     k = np.zeros(500, int)
-    err = mocks.fisher_dispersion_errors(sigma, np.zeros((500, 3, 3)), k)
+    err = halo_mocks.fisher_dispersion_errors(sigma, np.zeros((500, 3, 3)), k)
     np.testing.assert_allclose(err, dispersion.dispersion_error(sigma, 500))
-    big = mocks.fisher_dispersion_errors(sigma, np.broadcast_to(np.eye(3) * 100.0**2, (500, 3, 3)), k)
+    big = halo_mocks.fisher_dispersion_errors(sigma, np.broadcast_to(np.eye(3) * 100.0**2, (500, 3, 3)), k)
     np.testing.assert_allclose(big, err * (sigma**2 + 100.0**2) / sigma**2)  # (sigma^2 + e^2) / (sigma sqrt(2N))

@@ -10,8 +10,9 @@ import numpy as np
 import pytest
 from astropy.table import Table
 
-from mwlib import catalogs, dispersion, halo, jeans, mocks, nfw, published, tme
-from mwlib.constants import G_KPC_KMS2_PER_MSUN as G
+from mwlib import halo
+from mwlib.bird22 import dispersion, halo_mocks, halo_table, jeans, nfw, published, tme
+from mwlib.core.constants import G_KPC_KMS2_PER_MSUN as G
 
 N_STARS = 3000
 
@@ -19,9 +20,9 @@ N_STARS = 3000
 @pytest.fixture(scope="module")
 def sample(tmp_path_factory):
     """A 3000-star BHB-like mock written in notebook 01's format and read back by load_halo_samples."""
-    mock = mocks.make_halo_mock(mocks.BHB_MOCK, np.random.default_rng(21), n_stars=N_STARS)
+    mock = halo_mocks.make_halo_mock(halo_mocks.BHB_MOCK, np.random.default_rng(21), n_stars=N_STARS)
     directory = tmp_path_factory.mktemp("halo")
-    catalogs.write_halo_table(directory / "stars.csv", mock.table)
+    halo_table.write_halo_table(directory / "stars.csv", mock.table)
     mock.truth.write_json(directory / "truth.json")
     (directory / "halo_samples.json").write_text(
         json.dumps({"samples": {"bhb_mock": {"stars": "stars.csv", "truth": "truth.json"}}}))
@@ -37,9 +38,9 @@ def test_loader_reads_the_manifest_and_transforms(sample):
     s, _, mock = sample
     assert s.kind == "bhb" and s.is_mock and s.cleaned is None and len(s.table) == N_STARS
     assert s.edges_kpc == tuple(dispersion.BHB_EDGES_KPC)
-    assert s.density == halo.paper_density("bhb") == mocks.BHB_MOCK.density
+    assert s.density == halo.paper_density("bhb") == halo_mocks.BHB_MOCK.density
     assert s.v_kms.shape == (N_STARS, 3) and s.v_cov.shape == (N_STARS, 3, 3)
-    assert s.r_kpc.min() > mocks.BHB_MOCK.r_min_kpc and s.r_kpc.max() < mocks.BHB_MOCK.r_max_kpc
+    assert s.r_kpc.min() > halo_mocks.BHB_MOCK.r_min_kpc and s.r_kpc.max() < halo_mocks.BHB_MOCK.r_max_kpc
     # the observed radial velocities scatter about the truth by about their Monte Carlo errors
     pull = (s.v_kms[:, 0] - np.asarray(mock.table["vr_true_kms"])) / np.sqrt(s.v_cov[:, 0, 0])
     assert 0.8 < np.std(pull) < 1.3
@@ -49,10 +50,10 @@ def test_loader_reads_the_manifest_and_transforms(sample):
 
 
 def test_loader_splits_cleaned_and_uncleaned_and_corrects_lamost(tmp_path):
-    mock = mocks.make_halo_mock(mocks.KGIANT_MOCK, np.random.default_rng(5), n_stars=300)
+    mock = halo_mocks.make_halo_mock(halo_mocks.KGIANT_MOCK, np.random.default_rng(5), n_stars=300)
     table = mock.table
     table["substructure"] = np.arange(len(table)) % 10 == 0
-    catalogs.write_halo_table(tmp_path / "kg.csv", table)
+    halo_table.write_halo_table(tmp_path / "kg.csv", table)
     (tmp_path / "halo_samples.json").write_text(json.dumps({"samples": {"kgiant_mock": {"stars": "kg.csv"}}}))
     out = halo.load_halo_samples(tmp_path, 20, np.random.default_rng(1))
     assert list(out) == ["kgiant_mock_uncleaned", "kgiant_mock"]

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from astropy.table import Table
 
-from mwlib import io
+from mwlib.core import io
 
 
 def test_atomic_path_replaces_on_success(tmp_path):

@@ -1,4 +1,4 @@
-"""Tests of mwlib.jeans: Bird et al. (2022) Eq. 1 and the hybrid Jeans profile on Jeans-consistent mocks.
+"""Tests of mwlib.bird22.jeans: Bird et al. (2022) Eq. 1 and the hybrid Jeans profile on Jeans-consistent mocks.
 
 Oracle: tracers in galpy's MWPotential2014 (ro = 8 kpc, vo = 220 km/s) with sigma_r(r) from
 galpy.df.jeans.sigmar. sigmar evaluates the potential's radial force along R = z = r/sqrt(2), so the
@@ -14,10 +14,10 @@ import pytest
 from galpy.df import jeans as galpy_jeans
 from galpy.potential import MWPotential2014, evaluaterforces, mass
 
-from mwlib.constants import G_KPC_KMS2_PER_MSUN as G
-from mwlib.density import BrokenPowerLaw
-from mwlib.dispersion import KG_EDGES_KPC, bin_dispersions, fit_sigma_r_exponential
-from mwlib.jeans import circular_velocity, finite_difference_dsigma2_dr, jeans_mass, jeans_profile
+from mwlib.core.constants import G_KPC_KMS2_PER_MSUN as G
+from mwlib.bird22.density import BrokenPowerLaw
+from mwlib.bird22.dispersion import KG_EDGES_KPC, bin_dispersions, fit_sigma_r_exponential
+from mwlib.bird22.jeans import circular_velocity, finite_difference_dsigma2_dr, jeans_mass, jeans_profile
 
 RO, VO = 8.0, 220.0
 FIT_KW = dict(n_walkers=64, n_steps=600, n_burn=200)

@@ -1,4 +1,4 @@
-"""mwlib.literature: the Bird et al. (2022) Fig. 8 compilation and its weighted means."""
+"""mwlib.repro.literature: the Bird et al. (2022) Fig. 8 compilation and its weighted means."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from mwlib import literature as lit
+from mwlib.repro import literature as lit
 
 FIG8 = Path(__file__).resolve().parents[1] / "data" / "literature" / "bird22_fig8.csv"
 

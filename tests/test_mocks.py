@@ -1,4 +1,4 @@
-"""Tests of mwlib.mocks: the exact sampler of the EH16 power-law DF."""
+"""Tests of mwlib.eh16.df_mocks: the exact sampler of the EH16 power-law DF."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from scipy import stats
 from scipy.integrate import cumulative_trapezoid
 
 from mwlib.df import log_df, potential
-from mwlib.mocks import hide_tangential_velocity, sample_power_law_df, sample_radii
+from mwlib.eh16.df_mocks import hide_tangential_velocity, sample_power_law_df, sample_radii
 
 
 def df_marginal_cdfs(r, phi0, gamma, alpha, beta, n_v=4001, n_eta=400):

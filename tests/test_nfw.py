@@ -1,4 +1,4 @@
-"""Tests of mwlib.nfw: NFW definitions (Eqs. 8-13), baryons, the (r200, c) fit, Section 4.6/5.4 numbers."""
+"""Tests of mwlib.bird22.nfw: NFW definitions (Eqs. 8-13), baryons, the (r200, c) fit, Section 4.6/5.4 numbers."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import pytest
 from astropy.cosmology import FlatLambdaCDM
 from galpy.potential import MWPotential2014, NFWPotential
 
-from mwlib import nfw
-from mwlib.constants import G_KPC_KMS2_PER_MSUN as G
+from mwlib.bird22 import nfw
+from mwlib.core.constants import G_KPC_KMS2_PER_MSUN as G
 
 RO, VO = 8.0, 220.0
 

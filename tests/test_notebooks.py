@@ -9,8 +9,8 @@ import jupytext
 import nbformat
 import pytest
 
-from mwlib import reproduce
-from mwlib.paths import NOTEBOOKS_DIR
+from mwlib.repro import runner as reproduce
+from mwlib.core.paths import NOTEBOOKS_DIR
 
 
 def _code_cells(nb) -> list[str]:
@@ -29,7 +29,7 @@ def test_py_and_ipynb_have_the_same_code(name):
     executed = nbformat.read(ipynb_path, as_version=4)
     assert _code_cells(source) == _code_cells(executed), (
         f"{name}.py and {name}.ipynb differ in code: re-execute with "
-        f"python -m mwlib.reproduce --only {name}"
+        f"python -m mwlib.repro.runner --only {name}"
     )
 
 
@@ -118,7 +118,7 @@ def test_cli_passes_scheduler_and_parameters(tmp_path, monkeypatch):
 
 
 def test_readme_summary_is_refreshed_only_at_the_committed_settings(tmp_path, monkeypatch):
-    from mwlib import scorecard
+    from mwlib.repro import scorecard
 
     monkeypatch.setattr(reproduce, "run_notebook", lambda name, parameters=None, output_dir=None: 0.1)
     monkeypatch.setattr(reproduce, "RESULTS_DIR", tmp_path)

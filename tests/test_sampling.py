@@ -1,4 +1,4 @@
-"""Tests of the samplers (mwlib.sampling) and of fit() end to end on mocks with known parameters."""
+"""Tests of the samplers (mwlib.core.sampling) and of fit() end to end on mocks with known parameters."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 from mwlib.df import SCENARIOS, ConvergenceWarning, Scenario, fit, mass_enclosed
-from mwlib.mocks import hide_tangential_velocity, sample_power_law_df
-from mwlib.sampling import convergence_diagnostics
+from mwlib.eh16.df_mocks import hide_tangential_velocity, sample_power_law_df
+from mwlib.core.sampling import convergence_diagnostics
 
 TRUTH = {"phi0": 33.0, "gamma": 0.5, "alpha": 3.5, "beta": 0.3}
 M125_TRUE = float(mass_enclosed(125.0, TRUTH["phi0"], TRUTH["gamma"]))

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from mwlib import published, scorecard
+from mwlib.bird22 import published as bird22_published
+from mwlib.eh16 import published as eh16_published
+from mwlib.repro import scorecard
 
 
 def test_record_merges_and_build_judges(tmp_path):
@@ -13,7 +15,7 @@ def test_record_merges_and_build_judges(tmp_path):
     scorecard.record(tmp_path, "B22", {("BHB sample", "n_stars"): 2525})
     card = scorecard.build(tmp_path)
     rows = {(p, q): i for i, (p, q) in enumerate(zip(card["paper"], card["quantity"]))}
-    eh, b = published.EADIE16, published.BIRD22
+    eh, b = eh16_published.EADIE16, bird22_published.BIRD22
     assert card["agrees"][rows[(eh, "n_included")]]  # exact count
     assert card["agrees"][rows[(eh, "I: M125")]]  # inside (3.69, 4.73)
     assert not card["agrees"][rows[(eh, "XII: M125")]]  # outside (4.79, 5.63)
@@ -30,7 +32,7 @@ def test_order_of_statements_agree_within_a_factor_of_two(tmp_path):
                                        ("distance +-10%", "change of M200_pct"): 10.0,
                                        ("alpha_in", "change of M(<r)_pct"): 41.0})
     card = scorecard.build(tmp_path)
-    rows = {q: i for i, (p, q) in enumerate(zip(card["paper"], card["quantity"])) if p == published.BIRD22}
+    rows = {q: i for i, (p, q) in enumerate(zip(card["paper"], card["quantity"])) if p == bird22_published.BIRD22}
     assert card["agrees"][rows["distance +-10%: change of M(<r)_pct"]]  # 12.5 vs 20
     assert not card["agrees"][rows["distance +-10%: change of M200_pct"]]  # 10 vs 50
     assert not card["agrees"][rows["alpha_in: change of M(<r)_pct"]]  # 41 vs 20
@@ -52,4 +54,4 @@ def test_readme_block_is_replaced_and_matches_the_committed_summary():
     readme = (root / "README.md").read_text()
     summary = (root / "results" / "scorecard_summary.md").read_text()
     assert scorecard.readme_with_summary(readme, summary) == readme, \
-        "README.md's scorecard summary is stale: run make reproduce (or notebook 07 and mwlib.reproduce)"
+        "README.md's scorecard summary is stale: run make reproduce (or notebook 07 and mwlib.repro.runner)"

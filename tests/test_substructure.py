@@ -1,4 +1,4 @@
-"""mwlib.substructure: the Sgr frame, Sgr candidates and integrals-of-motion groups, checked on
+"""mwlib.bird22.substructure: the Sgr frame, Sgr candidates and integrals-of-motion groups, checked on
 smooth mocks (false positives) and on an injected clump (recovery)."""
 
 from __future__ import annotations
@@ -8,13 +8,15 @@ import astropy.units as u
 import numpy as np
 import pytest
 
-from mwlib import catalogs, coords, mocks, substructure as ss
+from mwlib.eh16 import galpy_clusters
+from mwlib.bird22 import halo_mocks, halo_table, substructure as ss
+from mwlib.core import coords
 
 SUN = coords.BIRD22_SUN
 
 
 def test_sgr_frame_puts_the_dwarf_at_the_origin():
-    sgr = catalogs.load_galpy_named_objects()["Sgr"]
+    sgr = galpy_clusters.load_galpy_named_objects()["Sgr"]
     lam, beta = ss.sgr_coordinates(sgr["ra"], sgr["dec"])
     assert min(lam, 360 - lam) < 1.0 and abs(beta) < 2.0
     m = ss.sgr_rotation_matrix()
@@ -46,7 +48,7 @@ def test_energy_matches_galpy():
 
 
 def _observed_galactocentric(table):
-    t, _ = catalogs.correct_vlos_offsets(table)
+    t, _ = halo_table.correct_vlos_offsets(table)
     return coords.galactocentric_phase_space(t["ra"], t["dec"], t["distance_kpc"], t["pmra_masyr"],
                                              t["pmdec_masyr"], t["vlos_kms"], SUN)
 
@@ -74,7 +76,7 @@ def _stream_along_sgr_orbit(n, rng):
 
 @pytest.fixture(scope="module")
 def smooth():
-    return mocks.make_halo_mock(mocks.BHB_MOCK, np.random.default_rng(21)).table
+    return halo_mocks.make_halo_mock(halo_mocks.BHB_MOCK, np.random.default_rng(21)).table
 
 
 def test_smooth_mock_has_few_false_positives(smooth):

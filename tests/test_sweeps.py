@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from mwlib import sweeps
+from mwlib.core import sweeps
+from mwlib.eh16 import df_mocks
 
 
 def _draw(task):
@@ -47,11 +48,11 @@ def test_errors_propagate():
 
 
 def test_sweep_fit_task_on_a_mock():
-    from mwlib import df, mocks
+    from mwlib import df
 
     rng = np.random.default_rng(3)
-    mock = mocks.sample_power_law_df(60, 40.0, 0.5, 3.5, 0.2, 1.0, 100.0, rng)
-    mock = mocks.hide_tangential_velocity(mock, count=10, selection="outermost")
+    mock = df_mocks.sample_power_law_df(60, 40.0, 0.5, 3.5, 0.2, 1.0, 100.0, rng)
+    mock = df_mocks.hide_tangential_velocity(mock, count=10, selection="outermost")
     task = {"scenario": "I", "seed": 0, "label": "x", "r_min_kpc": 5.0, "radii_kpc": (50.0,),
             "profile_r_kpc": [10.0, 100.0],
             "tracers": {k: mock[k] for k in ("r", "vr", "vt")}, "fit_kwargs": {"ess_min": 200.0}}

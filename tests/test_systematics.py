@@ -1,4 +1,4 @@
-"""Tests of mwlib.systematics: Bird et al. (2022) Sections 3.2, 5.3 and the Appendix."""
+"""Tests of mwlib.bird22.systematics: Bird et al. (2022) Sections 3.2, 5.3 and the Appendix."""
 
 from __future__ import annotations
 
@@ -8,8 +8,10 @@ import numpy as np
 import pytest
 from astropy.table import Table
 
-from mwlib import dispersion, halo, jeans, mocks, systematics
-from mwlib.constants import G_KPC_KMS2_PER_MSUN as G
+from mwlib import halo
+from mwlib.bird22 import dispersion
+from mwlib.bird22 import halo_mocks, jeans, systematics
+from mwlib.core.constants import G_KPC_KMS2_PER_MSUN as G
 
 QUICK = {"n_draws": 50, "n_jeans_mc": 20, "n_boot": 20, "sigma": dict(n_walkers=32, n_steps=300, n_burn=100),
          "nfw": dict(n_walkers=32, n_steps=300, n_burn=150)}
@@ -17,7 +19,7 @@ QUICK = {"n_draws": 50, "n_jeans_mc": 20, "n_boot": 20, "sigma": dict(n_walkers=
 
 @pytest.fixture(scope="module")
 def bhb(tmp_path_factory):
-    mock = mocks.make_halo_mock(mocks.BHB_MOCK, np.random.default_rng(31), n_stars=1500)
+    mock = halo_mocks.make_halo_mock(halo_mocks.BHB_MOCK, np.random.default_rng(31), n_stars=1500)
     t = mock.table
     r, v, cov = halo.galactocentric_kinematics(t, halo.coords.BIRD22_SUN, 50, np.random.default_rng(32), 1)
     sample = halo.HaloSample("bhb_mock", "bhb", t, tuple(dispersion.BHB_EDGES_KPC), mock.truth, r, v, cov, None, 0)

@@ -1,13 +1,13 @@
-"""Tests of mwlib.tme: Bird et al. (2022) Eq. 4 on exact scale-free tracer populations."""
+"""Tests of mwlib.bird22.tme: Bird et al. (2022) Eq. 4 on exact scale-free tracer populations."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from mwlib.constants import G_KPC_KMS2_PER_MSUN as G
-from mwlib.dispersion import KG_EDGES_KPC
-from mwlib.tme import tme_coefficient, tme_mass, tme_profile
+from mwlib.core.constants import G_KPC_KMS2_PER_MSUN as G
+from mwlib.bird22.dispersion import KG_EDGES_KPC
+from mwlib.bird22.tme import tme_coefficient, tme_mass, tme_profile
 
 # Scale-free potential: G M(<r) = V0^2 R0 (r/R0)^(1 - gamma), Phi(r) = (V0^2/gamma) (r/R0)^-gamma.
 V0_KMS = 200.0

@@ -13,7 +13,7 @@ import os
 from pathlib import Path
 
 #: The repository root (the directory holding ``mwlib/``).
-REPO_ROOT: Path = Path(__file__).resolve().parent.parent
+REPO_ROOT: Path = Path(__file__).resolve().parents[2]
 DATA_DIR: Path = REPO_ROOT / "data"
 RESULTS_DIR: Path = REPO_ROOT / "results"
 FIGURES_DIR: Path = REPO_ROOT / "figures"

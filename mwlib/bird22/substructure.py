@@ -29,7 +29,7 @@ public SEGUE BHB stars (mwlib.data) this module implements a documented substitu
    Defaults: ``link_length`` = 0.25 robust spreads, ``min_members`` = 8, ``p_core`` = 1e-3,
    ``p_group`` = 1e-4, 10 background copies. On the smooth mocks they flag no star.
 
-The smooth mocks of :mod:`mwlib.mocks` measure the false-positive rate of both steps.
+The smooth mocks of :mod:`mwlib.bird22.halo_mocks` measure the false-positive rate of both steps.
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ from scipy.sparse.csgraph import connected_components
 from scipy.spatial import cKDTree
 from scipy.stats import poisson
 
-from mwlib import coords
+from mwlib.core import coords
 
 __all__ = [
     "SGR_EULER_DEG",
@@ -122,7 +122,7 @@ def energy_mwpotential2014(position_kpc: np.ndarray, velocity_kms: np.ndarray) -
 @lru_cache(maxsize=4)
 def sgr_orbit(sun: coords.SolarParameters = coords.BIRD22_SUN) -> dict[str, np.ndarray]:
     """Position, velocity and angular momentum of the Sgr dwarf (galpy's catalogue, Helmi+2018)."""
-    from mwlib.catalogs import load_galpy_named_objects
+    from mwlib.eh16.galpy_clusters import load_galpy_named_objects
 
     s = load_galpy_named_objects()["Sgr"]
     pos, vel = coords.galactocentric_phase_space(

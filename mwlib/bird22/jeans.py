@@ -19,10 +19,10 @@ alpha_Bird = -3.1, -4.6, ...). G = 4.30092e-6 kpc (km/s)^2/Msun (Bird's printed 
 Bird's hybrid (Section 2.1), as implemented by :func:`jeans_profile`
 --------------------------------------------------------------------
 * sigma_r, sigma_theta, sigma_phi per radial bin from extreme deconvolution with per-star error
-  covariances (:func:`mwlib.dispersion.bin_dispersions`; the deconvolution fits the mean velocity,
+  covariances (:func:`mwlib.bird22.dispersion.bin_dispersions`; the deconvolution fits the mean velocity,
   so the dispersions are about the bin mean, the LMC correction of Section 3.2);
 * d sigma_r^2/dr from the exponential fit sigma_r = sigma_0 exp(-r/h_r) (Eqs. 2-3,
-  :func:`mwlib.dispersion.fit_sigma_r_exponential`) at the 50th-percentile (sigma_0, h_r);
+  :func:`mwlib.bird22.dispersion.fit_sigma_r_exponential`) at the 50th-percentile (sigma_0, h_r);
 * alpha and all terms evaluated at the median radius of the stars in each bin (Bird plot and quote
   M(<r) at the bin medians; Table 1 note a), so ``r_mass_kpc`` = ``r_median_kpc``;
 * ``derivative="finite_difference"`` replaces the exponential by direct differentiation of the
@@ -44,8 +44,8 @@ from collections.abc import Callable
 import numpy as np
 from astropy.table import Table
 
-from mwlib.constants import G_KPC_KMS2_PER_MSUN
-from mwlib.dispersion import (
+from mwlib.core.constants import G_KPC_KMS2_PER_MSUN
+from mwlib.bird22.dispersion import (
     SIGMA_FIT_N_BURN,
     SIGMA_FIT_N_STEPS,
     SIGMA_FIT_N_WALKERS,
@@ -164,11 +164,11 @@ def jeans_profile(
     seed : integer seed or Generator for the sigma_r fit (if not given) and the Monte Carlo.
     v_cov : (N, 3, 3) per-star velocity error covariances in (km/s)^2; None = no errors.
     n_mc : Monte Carlo realisations for the errors (Section 2.1: 100).
-    sigma_fit : a precomputed :class:`~mwlib.dispersion.ExponentialSigmaFit`; if None the fit is run
+    sigma_fit : a precomputed :class:`~mwlib.bird22.dispersion.ExponentialSigmaFit`; if None the fit is run
         on the binned sigma_r with ``n_walkers``, ``n_steps``, ``n_burn`` (paper defaults).
-    dispersions : a precomputed :func:`~mwlib.dispersion.bin_dispersions` table for the same edges
+    dispersions : a precomputed :func:`~mwlib.bird22.dispersion.bin_dispersions` table for the same edges
         (then r_kpc and v_kms are not deconvolved again).
-    min_stars, on_sparse : passed to :func:`~mwlib.dispersion.bin_dispersions`; flagged bins get NaN.
+    min_stars, on_sparse : passed to :func:`~mwlib.bird22.dispersion.bin_dispersions`; flagged bins get NaN.
     return_fit : also return the sigma_r fit.
     derivative : ``"exponential"`` (the paper's hybrid, default) or ``"finite_difference"`` (direct
         differentiation of the binned sigma_r^2, :func:`finite_difference_dsigma2_dr`; the
@@ -185,7 +185,7 @@ def jeans_profile(
     if int(n_mc) < 2:
         raise ValueError("n_mc must be >= 2")
     if sigma_fit is not None and not isinstance(sigma_fit, ExponentialSigmaFit):
-        raise TypeError("sigma_fit must be an mwlib.dispersion.ExponentialSigmaFit")
+        raise TypeError("sigma_fit must be an mwlib.bird22.dispersion.ExponentialSigmaFit")
     if derivative not in DERIVATIVES:
         raise ValueError(f"derivative must be one of {DERIVATIVES}; got {derivative!r}")
     fit_rng, mc_rng = _rngs(seed)

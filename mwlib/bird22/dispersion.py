@@ -2,10 +2,8 @@
 
 What is implemented
 -------------------
-* :func:`deconvolve` -- extreme deconvolution (Bovy, Hogg & Roweis 2011, AnnApSci 5, 1657; their
-  Eqs. 16-19 with one component, identity projection) of 3-D velocities with per-star full error
-  covariances: v_i ~ N(m, V + S_i). This is what Bird et al. (2022, Sections 2.1 and 4.4) run with
-  the ``extreme-deconvolution`` package to get (sigma_r, sigma_theta, sigma_phi) per radial bin.
+* the deconvolved (sigma_r, sigma_theta, sigma_phi) of each radial bin come from
+  :func:`mwlib.bird22.deconvolution.deconvolve` (one-component extreme deconvolution);
 * :func:`bin_dispersions` -- the per-bin table of Section 4.3 with the Poisson-type errors of
   Section 2.1 and the anisotropy of Bird's Eq. (5), beta = 1 - (sigma_theta^2 + sigma_phi^2) /
   (2 sigma_r^2).
@@ -24,14 +22,14 @@ Conventions
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass
 
 import numpy as np
 from astropy.table import Table
 from scipy.optimize import least_squares
 
-from mwlib.sampling import run_seeded_ensemble
+from mwlib.bird22.deconvolution import deconvolve
+from mwlib.core.sampling import run_seeded_ensemble
 
 __all__ = [
     "KG_EDGES_KPC",
@@ -42,8 +40,6 @@ __all__ = [
     "SIGMA_FIT_N_STEPS",
     "SIGMA_FIT_N_BURN",
     "H_R_MAX_KPC",
-    "deconvolve",
-    "log_likelihood",
     "dispersion_error",
     "bin_index",
     "anisotropy",
@@ -77,198 +73,6 @@ H_R_MAX_KPC: float = 1000.0
 
 _NDIM = 3
 # Index pairs of the 6 unique elements of a symmetric 3x3 matrix, order (00, 01, 02, 11, 12, 22).
-_IU = np.triu_indices(_NDIM)
-_SYM_TOL = 1e-8  # relative asymmetry tolerated in input covariances
-_PSD_TOL = 1e-10  # relative negative minor tolerated (round-off) in input covariances
-
-
-# =================================================================================================
-# Extreme deconvolution with one Gaussian component
-# =================================================================================================
-def _validate_xd_inputs(v: np.ndarray, cov: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Check shapes, finiteness, symmetry and positive semi-definiteness; return float arrays."""
-    v = np.asarray(v, dtype=float)
-    cov = np.asarray(cov, dtype=float)
-    if v.ndim != 2 or v.shape[1] != _NDIM:
-        raise ValueError(f"v must have shape (N, 3); got {v.shape}")
-    n = v.shape[0]
-    if cov.shape != (n, _NDIM, _NDIM):
-        raise ValueError(f"cov must have shape (N, 3, 3) = ({n}, 3, 3); got {cov.shape}")
-    if n < _NDIM + 1:
-        raise ValueError(f"need at least {_NDIM + 1} stars to estimate a 3x3 covariance; got {n}")
-    if not np.all(np.isfinite(v)):
-        raise ValueError("v contains non-finite values")
-    if not np.all(np.isfinite(cov)):
-        raise ValueError("cov contains non-finite values")
-
-    d = np.einsum("nii->ni", cov)  # view of the diagonals
-    if np.any(d < 0):
-        raise ValueError("cov has negative variances on its diagonal")
-    scale = np.sqrt(d[:, :, None] * d[:, None, :])
-    asym = np.abs(cov - np.swapaxes(cov, 1, 2))
-    if np.any(asym > _SYM_TOL * scale + 1e-300):
-        raise ValueError("cov is not symmetric (per-star error covariances must be symmetric)")
-    del asym, scale
-    # A symmetric 3x3 matrix is PSD iff all its principal minors are >= 0.
-    minors2 = (
-        (d[:, 0] * d[:, 1] - cov[:, 0, 1] ** 2, d[:, 0] * d[:, 1]),
-        (d[:, 0] * d[:, 2] - cov[:, 0, 2] ** 2, d[:, 0] * d[:, 2]),
-        (d[:, 1] * d[:, 2] - cov[:, 1, 2] ** 2, d[:, 1] * d[:, 2]),
-    )
-    for minor, ref in minors2:
-        if np.any(minor < -_PSD_TOL * ref):
-            raise ValueError("cov is not positive semi-definite for some stars (2x2 minor < 0)")
-    det = np.linalg.det(cov)
-    if np.any(det < -_PSD_TOL * d.prod(axis=1)):
-        raise ValueError("cov is not positive semi-definite for some stars (determinant < 0)")
-    return v, cov
-
-
-def _sym_inv3(a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Inverse and determinant of symmetric 3x3 matrices stored as 6 rows (00,01,02,11,12,22).
-
-    ``a`` has shape (6, N); cofactors avoid building N x 3 x 3 temporaries and are exact enough
-    because the matrices are whitened (order-unity entries) before the EM loop.
-    """
-    a00, a01, a02, a11, a12, a22 = a
-    c = np.empty_like(a)
-    c[0] = a11 * a22 - a12 * a12
-    c[1] = a02 * a12 - a01 * a22
-    c[2] = a01 * a12 - a02 * a11
-    c[3] = a00 * a22 - a02 * a02
-    c[4] = a01 * a02 - a00 * a12
-    c[5] = a00 * a11 - a01 * a01
-    det = a00 * c[0] + a01 * c[1] + a02 * c[2]
-    c /= det
-    return c, det
-
-
-def _sym_matvec(a: np.ndarray, w: np.ndarray) -> np.ndarray:
-    """(6, N) symmetric matrices times (3, N) vectors -> (3, N)."""
-    a00, a01, a02, a11, a12, a22 = a
-    return np.stack(
-        (
-            a00 * w[0] + a01 * w[1] + a02 * w[2],
-            a01 * w[0] + a11 * w[1] + a12 * w[2],
-            a02 * w[0] + a12 * w[1] + a22 * w[2],
-        )
-    )
-
-
-def _sym_to_full(a6: np.ndarray) -> np.ndarray:
-    full = np.empty((_NDIM, _NDIM))
-    full[_IU] = a6
-    full.T[_IU] = a6
-    return full
-
-
-def _initial_covariance(x: np.ndarray, s6: np.ndarray) -> np.ndarray:
-    """Moment estimate V0 = cov(x) - <S>, eigenvalues floored so V0 is positive definite."""
-    sample = np.cov(x, bias=True)
-    v0 = sample - _sym_to_full(s6.mean(axis=1))
-    evals, evecs = np.linalg.eigh(v0)
-    floor = 1e-2 * max(np.trace(sample) / _NDIM, np.finfo(float).tiny)
-    evals = np.maximum(evals, floor)
-    return (evecs * evals) @ evecs.T
-
-
-def deconvolve(
-    v: np.ndarray,
-    cov: np.ndarray,
-    *,
-    tol: float = 1e-6,
-    max_iter: int = 10_000,
-) -> tuple[np.ndarray, np.ndarray]:
-    """One-component extreme deconvolution: ML mean and intrinsic covariance of noisy 3-D data.
-
-    Model: v_i = u_i + e_i with u_i ~ N(mean, V) and e_i ~ N(0, S_i). The EM updates of Bovy et al.
-    (2011, Eqs. 16-19) with one component and R = I are
-
-        b_i = m + V T_i^-1 (v_i - m),      T_i = V + S_i
-        m'  = <b_i>,     V' = <(b_i - m')(b_i - m')^T> + V - V <T_i^-1> V,
-
-    where <.> is the mean over stars (the sum of B_i = V - V T_i^-1 V collapses to the mean of T_i^-1,
-    so no per-star 3x3 posterior covariance is stored). Data are centred and scaled per component
-    before iterating, for conditioning.
-
-    Parameters
-    ----------
-    v : (N, 3) array
-        Observed velocities (any units; km/s in mwlib).
-    cov : (N, 3, 3) array
-        Per-star error covariances, symmetric positive semi-definite (zeros allowed: with all-zero
-        errors the result is the sample mean and the ML sample covariance, normalised by N).
-    tol : float
-        Convergence when no element of the mean or covariance changes by more than ``tol`` in units
-        of the current dispersions (|dm_k|/sigma_k, |dV_jk|/(sigma_j sigma_k)) between iterations.
-    max_iter : int
-        Maximum EM iterations; a ``RuntimeWarning`` is issued if reached.
-
-    Returns
-    -------
-    mean : (3,) array
-    covariance : (3, 3) array
-        The error-deconvolved (intrinsic) mean and covariance.
-    """
-    if not (tol > 0):
-        raise ValueError(f"tol must be positive; got {tol}")
-    if max_iter < 1:
-        raise ValueError(f"max_iter must be >= 1; got {max_iter}")
-    v, cov = _validate_xd_inputs(v, cov)
-    n = v.shape[0]
-
-    # Whiten per component: centre on the sample mean, scale by the observed rms (data + errors).
-    shift = v.mean(axis=0)
-    mean_err_var = np.einsum("nii->i", cov) / n
-    scale = np.sqrt(v.var(axis=0) + mean_err_var)
-    if np.any(scale == 0):
-        raise ValueError("a velocity component has zero spread and zero errors: covariance singular")
-    x = ((v - shift) / scale).T  # (3, N), contiguous rows
-    inv_outer = 1.0 / np.outer(scale, scale)
-    s6 = cov[:, _IU[0], _IU[1]].T * inv_outer[_IU][:, None]  # (6, N) whitened unique elements
-
-    m = np.zeros(_NDIM)
-    vmat = _initial_covariance(x, s6)
-    converged = False
-    for _ in range(max_iter):
-        tinv, _det = _sym_inv3(s6 + vmat[_IU][:, None])
-        w = x - m[:, None]
-        b = m[:, None] + vmat @ _sym_matvec(tinv, w)
-        m_new = b.mean(axis=1)
-        d = b - m_new[:, None]
-        v_new = (d @ d.T) / n + vmat - vmat @ _sym_to_full(tinv.mean(axis=1)) @ vmat
-        v_new = 0.5 * (v_new + v_new.T)
-
-        sig = np.sqrt(np.diag(v_new))
-        change = max(
-            np.max(np.abs(m_new - m) / sig),
-            np.max(np.abs(v_new - vmat) / np.outer(sig, sig)),
-        )
-        m, vmat = m_new, v_new
-        if change < tol:
-            converged = True
-            break
-    if not converged:
-        warnings.warn(
-            f"deconvolve: EM did not converge to tol={tol} in {max_iter} iterations "
-            f"(last relative change {change:.2e})",
-            RuntimeWarning,
-            stacklevel=2,
-        )
-    mean = shift + scale * m
-    covariance = vmat * np.outer(scale, scale)
-    return mean, covariance
-
-
-def log_likelihood(v: np.ndarray, cov: np.ndarray, mean: np.ndarray, covariance: np.ndarray) -> float:
-    """Total log-likelihood sum_i ln N(v_i | mean, covariance + S_i) (the quantity EM maximises)."""
-    v, cov = _validate_xd_inputs(v, cov)
-    t = cov + np.asarray(covariance, dtype=float)[None]
-    w = v - np.asarray(mean, dtype=float)[None]
-    chol = np.linalg.cholesky(t)
-    z = np.linalg.solve(chol, w[:, :, None])[:, :, 0]
-    logdet = 2.0 * np.log(np.einsum("nii->ni", chol)).sum(axis=1)
-    return float(-0.5 * np.sum(np.einsum("ni,ni->n", z, z) + logdet + _NDIM * np.log(2 * np.pi)))
 
 
 # =================================================================================================
@@ -349,7 +153,9 @@ def bin_dispersions(
     astropy Table, one row per bin, columns
     ``r_lo_kpc, r_hi_kpc, n_stars, r_median_kpc, mean_vr_kms, mean_vtheta_kms, mean_vphi_kms,
     sigma_r_kms, sigma_theta_kms, sigma_phi_kms, sigma_r_err_kms, sigma_theta_err_kms,
-    sigma_phi_err_kms, beta, beta_err, cov_kms2 (3x3 deconvolved covariance), ok``.
+    sigma_phi_err_kms, beta, beta_err, cov_kms2 (3x3 deconvolved covariance), xd_converged, ok``.
+    ``xd_converged`` is False for a usable bin whose deconvolution failed the EM check
+    (:class:`mwlib.bird22.deconvolution.Deconvolution`); callers count and report such bins.
     Errors: sigma / sqrt(2 N) (:func:`dispersion_error`); beta error propagated from these
     (:func:`anisotropy_error`).
     """
@@ -384,12 +190,14 @@ def bin_dispersions(
     r_med = np.full(nbin, np.nan)
     means = np.full((nbin, _NDIM), np.nan)
     covs = np.full((nbin, _NDIM, _NDIM), np.nan)
+    converged = np.zeros(nbin, bool)
     for i in range(nbin):  # loop over bins only; each deconvolution is vectorised over stars
         if sparse[i]:
             continue
         idx = order[starts[i] : starts[i] + counts[i]]
         r_med[i] = np.median(r[idx])
-        means[i], covs[i] = deconvolve(v[idx], cov[idx], tol=tol, max_iter=max_iter)
+        result = deconvolve(v[idx], cov[idx], tol=tol, max_iter=max_iter)
+        means[i], covs[i], converged[i] = result.mean, result.covariance, result.converged
 
     sig = np.sqrt(np.einsum("kii->ki", covs))
     err = dispersion_error(sig, np.maximum(counts, 1)[:, None])
@@ -410,6 +218,7 @@ def bin_dispersions(
     table["beta"] = beta
     table["beta_err"] = beta_err
     table["cov_kms2"] = covs
+    table["xd_converged"] = converged
     table["ok"] = ~sparse
     table.meta["dispersion_error"] = "sigma / sqrt(2 N)"
     table.meta["min_stars"] = int(min_stars)

@@ -45,8 +45,8 @@ from collections.abc import Callable
 import numpy as np
 from astropy.table import Table
 
-from mwlib.constants import G_KPC_KMS2_PER_MSUN
-from mwlib.dispersion import bin_index
+from mwlib.core.constants import G_KPC_KMS2_PER_MSUN
+from mwlib.bird22.dispersion import bin_index
 
 __all__ = [
     "GAMMA_POTENTIAL",
@@ -302,29 +302,3 @@ def tme_profile(
         mass_err="half the 16-84 bootstrap percentile range",
     )
     return t
-
-
-def watkins2010_mass_3d(
-    r_kpc: np.ndarray,
-    speed_kms: np.ndarray,
-    tracer_slope: float,
-    beta: float,
-    potential_slope: float = GAMMA_POTENTIAL,
-    r_out_kpc: float | None = None,
-) -> float:
-    """Watkins, Evans & An (2010) estimator from full 3D speeds (their Eq. 24), in Msun.
-
-        M(< r_out) = (alpha + gamma - 2 beta) / (G (3 - 2 beta)) r_out^(1 - gamma) <v^2 r^gamma>
-
-    in mwlib's notation (tracer density ∝ r^-alpha, potential ∝ r^-gamma; Watkins et al. swap
-    the two letters). Eadie & Harris (2016, Section 5.1) apply it to their complete clusters
-    with alpha = 3.5, gamma = 0.5 and r_out = 38.5 kpc, the outermost cluster with a proper motion.
-    """
-    r, v = _validate_stars(np.asarray(r_kpc, float), np.asarray(speed_kms, float))
-    _check_gamma(potential_slope)
-    if not beta < 1.5:
-        raise ValueError(f"beta must be < 1.5 for the 3D estimator; got {beta}")
-    r_out = float(np.max(r)) if r_out_kpc is None else float(r_out_kpc)
-    coefficient = (tracer_slope + potential_slope - 2 * beta) / (3 - 2 * beta)
-    return float(coefficient * r_out ** (1 - potential_slope) * np.mean(v**2 * r**potential_slope)
-                 / G_KPC_KMS2_PER_MSUN)

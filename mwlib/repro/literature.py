@@ -7,7 +7,7 @@
   ``data/literature/README.md``).
 * Eadie & Harris (2016) Section 6 and Fig. 13: ``data/literature/eadie16_section6.csv``.
 
-Weighted means use :func:`mwlib.nfw.weighted_average` with the symmetrized error
+Weighted means use :func:`mwlib.bird22.nfw.weighted_average` with the symmetrized error
 (minus + plus)/2, converted to a 68% (1-sigma) half-width where the source quotes another
 interval (Eadie & Jurić 2019 quote a 50% credible interval: half-widths / 0.6745, as for a
 Gaussian); Bird's Section 4.6 average of Table 2 is reproduced by 1/sigma weights, the
@@ -22,8 +22,8 @@ from collections.abc import Sequence
 import numpy as np
 from astropy.table import Table
 
-from mwlib import nfw
-from mwlib.catalogs import ColumnSpec, read_validated_csv
+from mwlib.bird22 import nfw
+from mwlib.core.tables import ColumnSpec, read_validated_csv
 
 __all__ = ["FIG8_GROUPS", "FIG8_KINDS", "read_bird22_fig8", "group_average", "group_averages"]
 

@@ -26,7 +26,7 @@ What is implemented
   theta, optional split at a kink); :func:`shell_volume_average` -- mean over a shell [r1, r2].
 * :func:`adjust_inner_slope` -- the hook for Bird's adjustment of alpha_in (K giants 3.1 -> 2.8,
   Section 4.2): step alpha_in down by 0.1 until the circular velocity at the Sun is < 250 km/s.
-  The circular velocity needs the Jeans mass (mwlib.jeans), so it is passed in as a callable.
+  The circular velocity needs the Jeans mass (mwlib.bird22.jeans), so it is passed in as a callable.
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ import numpy as np
 from scipy.optimize import minimize
 from scipy.special import exprel
 
-from mwlib.sampling import run_seeded_ensemble
+from mwlib.core.sampling import run_seeded_ensemble
 
 __all__ = [
     "BrokenPowerLaw",
@@ -262,7 +262,7 @@ def fit_broken_power_law(
 
     Walkers start in a small ball around the best of several Nelder-Mead optimisations started at
     different break radii. The emcee generator is seeded from ``rng`` (see
-    :func:`mwlib.dispersion.fit_sigma_r_exponential`).
+    :func:`mwlib.bird22.dispersion.fit_sigma_r_exponential`).
     """
     if (r_kpc is None) == (edges_kpc is None):
         raise ValueError("give exactly one of r_kpc or edges_kpc")
@@ -495,7 +495,7 @@ def adjust_inner_slope(
 
     Bird et al. (2022, Section 4.2) lower the K-giant inner slope from 3.1 to 2.8 because 3.1 gives
     v_circ > 250 km/s near the Sun. ``vcirc_at_sun_fn(alpha_in)`` must return the circular velocity
-    [km/s] near the Sun from the Jeans mass with that inner slope (to be built with mwlib.jeans).
+    [km/s] near the Sun from the Jeans mass with that inner slope (to be built with mwlib.bird22.jeans).
     Raises ValueError if no slope above ``alpha_in_min`` satisfies the condition.
     """
     if step <= 0:

@@ -39,8 +39,10 @@ from typing import Any
 import numpy as np
 from astropy.table import Table
 
-from mwlib import coords, dispersion, jeans, nfw, tme
-from mwlib.density import BrokenPowerLaw
+from mwlib.bird22 import dispersion
+from mwlib.bird22 import jeans, nfw, tme
+from mwlib.core import coords
+from mwlib.bird22.density import BrokenPowerLaw
 from mwlib.halo import HaloSample, galactocentric_kinematics, nfw_fit_entry
 
 __all__ = [

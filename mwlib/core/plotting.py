@@ -12,8 +12,8 @@ from pathlib import Path
 
 import matplotlib.pyplot as plt
 
-from mwlib.io import atomic_path
-from mwlib.paths import FIGURES_DIR
+from mwlib.core.io import atomic_path
+from mwlib.core.paths import FIGURES_DIR
 
 STYLE = {
     "figure.figsize": (6.4, 4.4),

@@ -1,123 +1,27 @@
-"""Exact mock tracers drawn from the Eadie & Harris (2016) power-law DF (their Eq. 12).
+"""Halo-star mocks with known truth for Bird et al. (2022), Sections 4.1-4.3.
 
-Why the sampler is exact: with v_r = v cos(eta), v_t = v sin(eta) and E = Phi(r) - v^2/2, the
-phase-space density of Eq. 12 times the volume element 4 pi r^2 dr 2 pi v^2 sin(eta) dv d eta is
-
-    r^2 r^(-2 beta) sin(eta)^(1 - 2 beta) v^(2 - 2 beta) (Phi(r) - v^2/2)^n,
-    n = (alpha - 2 beta)/gamma + beta - 3/2,
-
-which factorizes at fixed r into an eta part and a v part. With x = v^2 / (2 Phi(r)) the v part
-is x^(1/2 - beta) (1 - x)^n dx, i.e. x ~ Beta(3/2 - beta, n + 1); cos(eta) = 2 y - 1 with
-y ~ Beta(1 - beta, 1 - beta) (the density of t = cos(eta) is (1 - t^2)^(-beta)); and integrating
-both parts leaves r^2 r^-alpha, so p(r) ∝ r^(2 - alpha) on [r_min, r_max].
-
-Also here (second section): halo-star mocks with known truth for Bird et al. (2022), Sections
-4.1-4.3 -- K-giant-like and BHB-like samples whose velocity ellipsoids solve the spherical
-Jeans equation in a known potential, observed through the paper's errors (see
-:func:`make_halo_mock`).
+K-giant-like and BHB-like samples whose velocity ellipsoids solve the spherical Jeans equation
+in a known potential (MWPotential2014's bulge and disk plus an NFW halo), observed through the
+paper's errors (see :func:`make_halo_mock`).
 """
 
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from functools import cached_property
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 from astropy.table import Table
 from scipy.integrate import cumulative_trapezoid
 
-from mwlib import coords, nfw
-from mwlib.catalogs import LAMOST_VLOS_OFFSET_KMS
-from mwlib.constants import G_KPC_KMS2_PER_MSUN
-from mwlib.density import BrokenPowerLaw
-from mwlib.df import VELOCITY_UNIT_KMS, energy_exponent, is_valid, potential
-
-
-def sample_radii(n: int, alpha: float, r_min_kpc: float, r_max_kpc: float,
-                 rng: np.random.Generator) -> np.ndarray:
-    """Radii with p(r) ∝ r^(2 - alpha) on [r_min, r_max] by inverting the CDF (exact at alpha = 3)."""
-    if not (0 < r_min_kpc < r_max_kpc):
-        raise ValueError(f"need 0 < r_min < r_max, got {r_min_kpc}, {r_max_kpc}")
-    u = rng.uniform(size=n)
-    s = 3.0 - alpha
-    log_ratio = math.log(r_max_kpc / r_min_kpc)
-    if abs(s * log_ratio) < 1e-12:
-        return r_min_kpc * np.exp(u * log_ratio)
-    # r^s = r_min^s + u (r_max^s - r_min^s), written with log1p/expm1 for accuracy
-    return r_min_kpc * np.exp(np.log1p(u * math.expm1(s * log_ratio)) / s)
-
-
-def sample_power_law_df(n: int, phi0: float, gamma: float, alpha: float, beta: float,
-                        r_min_kpc: float, r_max_kpc: float, rng: np.random.Generator) -> dict[str, np.ndarray]:
-    """Draw ``n`` tracers from the DF of EH16 Eq. 12 (Phi_o in 1e4 km^2/s^2, r in kpc).
-
-    Returns a dict of arrays: r [kpc]; vr, vt, vtheta, vphi, v [km/s]; x, y, z [kpc]
-    (isotropic positions); theta, phi [rad] (polar and azimuthal angles of the position).
-    """
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError("rng must be a numpy.random.Generator (e.g. np.random.default_rng(seed))")
-    if not bool(is_valid(phi0, gamma, alpha, beta)):
-        raise ValueError(f"invalid DF parameters (Eq. 13 / alpha > gamma / beta < 1): "
-                         f"phi0={phi0}, gamma={gamma}, alpha={alpha}, beta={beta}")
-    r = sample_radii(n, alpha, r_min_kpc, r_max_kpc, rng)
-    n_energy = float(energy_exponent(alpha, beta, gamma))
-    x_energy = rng.beta(1.5 - beta, n_energy + 1.0, n)  # x = v^2 / (2 Phi)
-    speed = np.sqrt(2.0 * potential(r, phi0, gamma) * x_energy) * VELOCITY_UNIT_KMS
-    cos_eta = 2.0 * rng.beta(1.0 - beta, 1.0 - beta, n) - 1.0  # density ∝ sin(eta)^(1 - 2 beta)
-    psi = rng.uniform(0.0, 2.0 * np.pi, n)  # direction of v_t in the tangent plane
-    vr = speed * cos_eta
-    vt = speed * np.sqrt(np.clip(1.0 - cos_eta**2, 0.0, None))
-    cos_theta = rng.uniform(-1.0, 1.0, n)
-    phi_pos = rng.uniform(0.0, 2.0 * np.pi, n)
-    sin_theta = np.sqrt(1.0 - cos_theta**2)
-    return {
-        "r": r, "vr": vr, "vt": vt, "vtheta": vt * np.cos(psi), "vphi": vt * np.sin(psi), "v": speed,
-        "x": r * sin_theta * np.cos(phi_pos), "y": r * sin_theta * np.sin(phi_pos), "z": r * cos_theta,
-        "theta": np.arccos(cos_theta), "phi": phi_pos,
-    }
-
-
-def hide_tangential_velocity(tracers: dict[str, Any], *, fraction: float | None = None,
-                             count: int | None = None, mask: Any = None,
-                             selection: Literal["random", "outermost"] = "random",
-                             rng: np.random.Generator | None = None) -> dict[str, np.ndarray]:
-    """Copy of ``tracers`` with vt (and vtheta, vphi, v) set to NaN for a subset: line-of-sight-only tracers.
-
-    Choose the subset by ``mask`` (boolean or indices), or by ``count`` / ``fraction`` of the
-    tracers picked at random (``rng`` required) or the outermost ones (``selection="outermost"``,
-    like the real sample, where proper motions are missing mostly at large r).
-    """
-    out = {k: np.array(v, copy=True) for k, v in tracers.items()}
-    n = out["r"].size
-    if mask is not None:
-        hide = np.zeros(n, bool)
-        hide[np.asarray(mask)] = True
-    else:
-        if (fraction is None) == (count is None):
-            raise ValueError("give exactly one of mask, fraction or count")
-        k = int(round(fraction * n)) if fraction is not None else int(count)
-        if not 0 <= k <= n:
-            raise ValueError(f"cannot hide {k} of {n} tracers")
-        if selection == "outermost":
-            idx = np.argsort(out["r"], kind="stable")[n - k:]
-        elif selection == "random":
-            if not isinstance(rng, np.random.Generator):
-                raise TypeError("selection='random' needs rng=np.random.Generator")
-            idx = rng.choice(n, k, replace=False)
-        else:
-            raise ValueError(f"selection must be 'random' or 'outermost', got {selection!r}")
-        hide = np.zeros(n, bool)
-        hide[idx] = True
-    for key in ("vt", "vtheta", "vphi", "v"):
-        if key in out:
-            out[key] = out[key].astype(float)
-            out[key][hide] = np.nan
-    out["complete"] = ~hide
-    return out
+from mwlib.bird22 import nfw
+from mwlib.bird22.density import BrokenPowerLaw
+from mwlib.bird22.halo_table import LAMOST_VLOS_OFFSET_KMS
+from mwlib.core import coords
+from mwlib.core.constants import G_KPC_KMS2_PER_MSUN
 
 
 # ==================================================================================================
@@ -144,7 +48,7 @@ def hide_tangential_velocity(tracers: dict[str, Any], *, fraction: float | None 
 #   N(0.55, 0.1)), per-star scatter and pm correlations drawn uniformly in [-0.5, 0.5]; line-of-sight
 #   velocity errors log-normal around a few km/s; the K giants are split LAMOST : SDSS as
 #   12728 : 5248 (Bird's initial samples) and the LAMOST velocities carry the -8 km/s bias that Bird
-#   et al. correct by adding 8 km/s (``catalogs.correct_vlos_offsets``).
+#   et al. correct by adding 8 km/s (``mwlib.bird22.halo_table.correct_vlos_offsets``).
 # * selection: like the paper, on the *observed* Galactocentric radius (3 < r < 105 kpc for the K
 #   giants, 4 < r < 60 kpc for BHB); true radii are drawn over a wider range so that stars scattered
 #   in by distance errors are represented. Sky coverage is the full sphere (a footprint independent
@@ -364,7 +268,7 @@ class HaloTruth:
 
         A single Gaussian fitted to a bin whose stars have different dispersions converges to
         their mean variance, so this (not sigma at one radius) is what the deconvolution should
-        recover. ``bin_of_star`` as returned by :func:`mwlib.dispersion.bin_index` (-1: none).
+        recover. ``bin_of_star`` as returned by :func:`mwlib.bird22.dispersion.bin_index` (-1: none).
         """
         k = np.asarray(bin_of_star)
         use = k >= 0
@@ -409,7 +313,7 @@ class HaloTruth:
         return cls(HaloMockSpec(**s), mass_model)
 
     def write_json(self, path) -> None:
-        from mwlib.io import write_json
+        from mwlib.core.io import write_json
 
         write_json(path, self.to_dict())
 
@@ -505,7 +409,7 @@ def make_halo_mock(
 
     Stars are drawn in batches and kept when their *observed* Galactocentric radius lies in the
     spec's range, until ``n_stars`` (default ``spec.n_stars``) are kept. The table has the
-    halo-star format (``catalogs.HALO_TABLE_COLUMNS`` and ``feh``; raw, biased LAMOST velocities)
+    halo-star format (``mwlib.bird22.halo_table.HALO_TABLE_COLUMNS`` and ``feh``; raw, biased LAMOST velocities)
     plus ``r_kpc`` (observed), ``g_mag`` and the truth columns ``r_true_kpc``,
     ``distance_true_kpc``, ``v{r,theta,phi}_true_kms``, ``vlos_true_kms``, ``pm{ra,dec}_true_masyr``.
     ``table.meta`` holds M200, r200, c and H0 of the truth.

@@ -56,8 +56,8 @@ from scipy.optimize import minimize
 from scipy.special import gamma as gamma_fn
 from scipy.special import gammainc
 
-from mwlib.constants import G_KPC_KMS2_PER_MSUN
-from mwlib.sampling import run_seeded_ensemble
+from mwlib.core.constants import G_KPC_KMS2_PER_MSUN
+from mwlib.core.sampling import run_seeded_ensemble
 
 __all__ = [
     "H0_KMS_PER_MPC",
@@ -503,7 +503,7 @@ def fit_nfw_profile(
 ) -> NFWFit:
     """:func:`fit_nfw` on a Jeans or TME profile table (rows with non-finite values are dropped).
 
-    Both :func:`mwlib.jeans.jeans_profile` and :func:`mwlib.tme.tme_profile` provide
+    Both :func:`mwlib.bird22.jeans.jeans_profile` and :func:`mwlib.bird22.tme.tme_profile` provide
     ``r_mass_kpc`` (the radius at which each M(<r) applies), ``mass_msun`` and ``mass_err_msun``.
     ``systematic_frac`` adds ``systematic_frac * M`` in quadrature to each point's error: 0 (the
     paper's Table 2 fits use the random errors only, its note a) or :data:`SYSTEMATIC_FRAC` (the

@@ -1,7 +1,7 @@
 """The reproduction scorecard: every published number beside the one this repository computes.
 
 Each notebook *records* what it reproduces (:func:`record`) in ``results/reproduced.json``,
-keyed like :data:`mwlib.published.EADIE16_RESULTS` / ``BIRD22_RESULTS`` ("label|quantity"),
+keyed like :data:`mwlib.eh16.published.EADIE16_RESULTS` / ``BIRD22_RESULTS`` ("label|quantity"),
 together with diagnostic numbers that explain a disagreement. :func:`build` joins the
 published numbers with the recorded ones into ``results/reproduction_scorecard.csv``
 (columns paper, quantity, published, reproduced, unit, deviation, agrees, explanation).
@@ -22,8 +22,9 @@ from typing import Any, Mapping
 import numpy as np
 from astropy.table import Table
 
-from mwlib import published
-from mwlib.io import write_json
+from mwlib.bird22 import published as bird22_published
+from mwlib.eh16 import published as eh16_published
+from mwlib.core.io import write_json
 
 RECORD_FILE = "reproduced.json"
 #: Relative tolerance for published values quoted without an uncertainty.
@@ -122,11 +123,11 @@ def build(results_dir: str | os.PathLike) -> Table:
     """The scorecard table from the published numbers and ``results/reproduced.json``."""
     recorded = load(results_dir)
     rows = []
-    sources = [("EH16", published.EADIE16, {
+    sources = [("EH16", eh16_published.EADIE16, {
         (k, ""): {"value": v[0], "low": None, "high": None, "where": v[1]}
-        for k, v in published.EADIE16_SAMPLE.items()}),
-        ("EH16", published.EADIE16, {k: v for k, v in published.EADIE16_RESULTS.items()}),
-        ("B22", published.BIRD22, {k: v for k, v in published.BIRD22_RESULTS.items()})]
+        for k, v in eh16_published.EADIE16_SAMPLE.items()}),
+        ("EH16", eh16_published.EADIE16, {k: v for k, v in eh16_published.EADIE16_RESULTS.items()}),
+        ("B22", bird22_published.BIRD22, {k: v for k, v in bird22_published.BIRD22_RESULTS.items()})]
     for paper, citation, entries in sources:
         diag = recorded.get(paper, {})
         for (label, quantity), pub in entries.items():
