@@ -51,15 +51,15 @@ def main(argv: list[str] | None = None) -> int:
 
     times = {}
     t0 = time.perf_counter()
-    jeans = jeans_profile(r, v, KG_EDGES_KPC, DENSITY.slope, seed=args.seed, v_cov=cov)
+    jeans = jeans_profile(r, v, KG_EDGES_KPC, DENSITY.slope, rng=np.random.default_rng(args.seed), v_cov=cov)
     times["jeans_profile (XD + sigma_r fit 1000x1500 + 100 MC)"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
-    tme = tme_profile(r, v[:, 0], KG_EDGES_KPC, DENSITY.slope, np.asarray(jeans["beta"]), seed=args.seed)
+    tme = tme_profile(r, v[:, 0], KG_EDGES_KPC, DENSITY.slope, np.asarray(jeans["beta"]), rng=np.random.default_rng(args.seed))
     times["tme_profile (100 bootstrap)"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
-    fit_j = fit_nfw_profile(jeans, seed=args.seed)
+    fit_j = fit_nfw_profile(jeans, rng=np.random.default_rng(args.seed))
     times["fit_nfw on Jeans (500x400)"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()

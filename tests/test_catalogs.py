@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 
 from mwlib.bird22 import barbosa
-from mwlib.eh16 import galpy_clusters, cluster_kinematics, harris, table3
+from mwlib.eh16 import galpy_clusters, cluster_kinematics, harris, gc_table
+from mwlib.eh16.gc_table import eadie16_selection  # the fixture gc_table (the table) shadows the module in tests
 from mwlib.core import paths
 from tests.conftest import external_or_skip
 
@@ -38,7 +39,7 @@ def test_missing_column_is_named(tmp_path):
     drop = header.index("cos_xi")
     text = "\n".join(",".join(f for i, f in enumerate(l.split(",")) if i != drop) for l in lines[:5])
     with pytest.raises(ValueError, match=r"missing column\(s\) cos_xi"):
-        table3.read_gc_table(_write(tmp_path, text))
+        gc_table.read_gc_table(_write(tmp_path, text))
 
 
 def test_text_in_numeric_column_names_file_line_column(tmp_path):
@@ -46,7 +47,7 @@ def test_text_in_numeric_column_names_file_line_column(tmp_path):
     lines[3] = lines[3].replace(",9.4,", ",nine,", 1)  # NGC 362's r_gc
     path = _write(tmp_path, "\n".join(lines))
     with pytest.raises(ValueError, match=rf"{re.escape(str(path))}: line 4, column 'r_gc_kpc': 'nine'"):
-        table3.read_gc_table(path)
+        gc_table.read_gc_table(path)
 
 
 def test_missing_required_value(tmp_path):
@@ -55,7 +56,7 @@ def test_missing_required_value(tmp_path):
     fields[1] = ""
     lines[2] = ",".join(fields)
     with pytest.raises(ValueError, match=r"line 3, column 'r_gc_kpc': a value is required"):
-        table3.read_gc_table(_write(tmp_path, "\n".join(lines)))
+        gc_table.read_gc_table(_write(tmp_path, "\n".join(lines)))
 
 
 def test_nan_text_in_required_column(tmp_path):
@@ -64,14 +65,14 @@ def test_nan_text_in_required_column(tmp_path):
     fields[1] = "nan"
     lines[5] = ",".join(fields)
     with pytest.raises(ValueError, match=r"line 6, column 'r_gc_kpc'"):
-        table3.read_gc_table(_write(tmp_path, "\n".join(lines)))
+        gc_table.read_gc_table(_write(tmp_path, "\n".join(lines)))
 
 
 def test_negative_radius(tmp_path):
     lines = _gc_csv_lines()
     lines[1] = lines[1].replace(",7.4,", ",-7.4,", 1)
     with pytest.raises(ValueError, match=r"line 2, column 'r_gc_kpc': negative value"):
-        table3.read_gc_table(_write(tmp_path, "\n".join(lines)))
+        gc_table.read_gc_table(_write(tmp_path, "\n".join(lines)))
 
 
 def test_measurement_without_error(tmp_path):
@@ -80,14 +81,14 @@ def test_measurement_without_error(tmp_path):
     fields[7] = ""  # vlos_err of NGC 104
     lines[1] = ",".join(fields)
     with pytest.raises(ValueError, match=r"line 2: columns 'vlos_kms' and 'vlos_err'"):
-        table3.read_gc_table(_write(tmp_path, "\n".join(lines)))
+        gc_table.read_gc_table(_write(tmp_path, "\n".join(lines)))
 
 
 def test_ragged_row(tmp_path):
     lines = _gc_csv_lines()[:4]
     lines[2] += ",extra"
     with pytest.raises(ValueError, match=r"line 3 has 13 fields, the header has 12"):
-        table3.read_gc_table(_write(tmp_path, "\n".join(lines)))
+        gc_table.read_gc_table(_write(tmp_path, "\n".join(lines)))
 
 
 BHB_HEADER = (
@@ -193,7 +194,7 @@ def test_rounding_cos_xi_as_printed_would_lose_two_clusters(gc_table):
     # The rule needs cos(xi) from positions: with the table's rounded values it gives 87.
     has_vlos = np.isfinite(gc_table["vlos_kms"])
     has_pm = np.isfinite(gc_table["pmra_masyr"])
-    included, _, _ = table3.eadie16_selection(gc_table["name"], has_vlos, has_pm, gc_table["cos_xi"])
+    included, _, _ = eadie16_selection(gc_table["name"], has_vlos, has_pm, gc_table["cos_xi"])
     assert included.sum() == 87
 
 
@@ -230,7 +231,7 @@ def test_distances_agree_with_harris_r_sun(gc_kinematics):
     assert len(ours) > 50
     assert np.median(relative) < 0.01
     assert relative.max() < 0.05
-    # r_gc in Table 3 is Harris's, transcribed
+    # r_gc in Table 1 is Harris's, transcribed
     table_r = dict(zip(gc_kinematics["name"], gc_kinematics["r_kpc"]))
     assert all(table_r[n] == r for n, r in zip(catalogue["name"], catalogue["r_gc_kpc"]))
 

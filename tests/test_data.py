@@ -12,6 +12,7 @@ from astropy.table import Table
 from mwlib import data
 from mwlib.bird22 import barbosa, bhb_selection
 from mwlib.core import coords, paths
+from mwlib.repro.products import sha256_of
 from tests.conftest import external_or_skip
 
 
@@ -21,29 +22,38 @@ def small_entry(tmp_path, monkeypatch):
     source = tmp_path / "source.csv"
     source.write_bytes(b"objid,ra\n1,2\n")
     entry = data.ExternalFile(
-        name=paths.BARBOSA_BHB_NAME, url=source.as_uri(),
+        name=paths.BARBOSA_BHB_NAME, urls=(source.as_uri(),),
         sha256=hashlib.sha256(source.read_bytes()).hexdigest(), size_bytes=source.stat().st_size,
-        reference="test", licence="test",
+        reference="test", licence="test", adds="test",
     )
     monkeypatch.setitem(data.EXTERNAL_FILES, entry.name, entry)
     return source, entry
 
 
-def test_recorded_checksum_matches_the_shared_copy():
-    path = external_or_skip(paths.BARBOSA_BHB_NAME)
-    assert data.sha256_of(path) == data.BARBOSA_BHB.sha256
-    assert path.stat().st_size == data.BARBOSA_BHB.size_bytes
-    assert data.verify(path) == path
-    assert data.BARBOSA_BHB.url.startswith("https://raw.githubusercontent.com/guilhermelimberg/bhb_dist/")
+@pytest.mark.parametrize("entry", list(data.EXTERNAL_FILES.values()), ids=list(data.EXTERNAL_FILES))
+def test_pinned_checksum_matches_the_shared_copy(entry):
+    path = external_or_skip(entry.name)
+    assert sha256_of(path) == entry.sha256
+    assert path.stat().st_size == entry.size_bytes
+    assert data.verify(path, entry) == path
+    # every source is pinned at a commit (or, for Harris's own page, only accepted with the same bytes)
+    assert entry.urls[0].startswith("https://raw.githubusercontent.com/") and len(entry.urls[0].split("/")[5]) == 40
+
+
+def test_fetch_tries_the_next_source(tmp_path, small_entry, monkeypatch):
+    source, entry = small_entry
+    two = data.ExternalFile(**{**entry.__dict__, "urls": ((tmp_path / "absent.csv").as_uri(), source.as_uri())})
+    monkeypatch.setitem(data.EXTERNAL_FILES, two.name, two)
+    assert data.fetch(two.name, tmp_path / "ext").read_bytes() == source.read_bytes()
 
 
 def test_verify_rejects_a_different_file(tmp_path):
     other = tmp_path / "other.csv"
     other.write_text("not the catalogue\n")
-    with pytest.raises(ValueError, match="differs from the recorded"):
-        data.verify(other)
+    with pytest.raises(ValueError, match="differs from the pinned"):
+        data.verify(other, data.BARBOSA_BHB)
     with pytest.raises(FileNotFoundError):
-        data.verify(tmp_path / "absent.csv")
+        data.verify(tmp_path / "absent.csv", data.BARBOSA_BHB)
 
 
 def test_fetch_downloads_and_verifies(tmp_path, small_entry):
@@ -69,7 +79,8 @@ def test_fetch_without_a_reachable_source_says_what_to_do(tmp_path, small_entry)
     _, entry = small_entry
     with pytest.raises(RuntimeError, match="MWLIB_EXTERNAL_DATA"):
         data.fetch(entry.name, tmp_path / "external", url=(tmp_path / "absent.csv").as_uri())
-    assert data.main(["fetch", "--dest", str(tmp_path / "x"), "--url", (tmp_path / "absent.csv").as_uri()]) == 1
+    assert data.main(["fetch", entry.name, "--dest", str(tmp_path / "x"), "--url",
+                      (tmp_path / "absent.csv").as_uri()]) == 1
     with pytest.raises(ValueError, match="unknown external file"):
         data.fetch("nothing.csv")
 
@@ -78,8 +89,8 @@ def test_absent_file_is_reported_as_none(tmp_path, monkeypatch):
     monkeypatch.setenv("MWLIB_EXTERNAL_DATA", str(tmp_path / "nowhere"))
     monkeypatch.setattr(paths, "DATA_DIR", tmp_path / "data")
     monkeypatch.setattr(paths, "REPO_ROOT", tmp_path / "repo")
-    assert data.locate() is None
-    assert data.main(["verify"]) == 1
+    assert all(data.locate(name) is None for name in data.EXTERNAL_FILES)
+    assert data.main(["verify"]) == 0  # nothing to check is not an error
     assert data.main(["where"]) == 0
 
 

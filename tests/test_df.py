@@ -1,4 +1,4 @@
-"""Tests of mwlib.df: the EH16 power-law DF, its normalization, likelihood pieces, priors, scenarios."""
+"""Tests of mwlib.eh16: the EH16 power-law DF, its normalization, likelihood pieces, priors, scenarios."""
 
 from __future__ import annotations
 
@@ -13,21 +13,15 @@ import pytest
 from scipy import integrate
 from scipy.special import gamma as gamma_fn
 
-from mwlib import df as mdf
-from mwlib.df import (SCENARIOS, FitResult, Posterior, Scenario, alpha_prior_from_radii, fit, is_valid,
-                      log_df, log_radial_normalization, mass_enclosed, potential, virial_mass, virial_radius)
+from mwlib.eh16 import scenarios
+from mwlib.eh16.scenarios import SCENARIOS, Scenario, alpha_prior_from_radii
+from mwlib.eh16.fit import FitResult, fit
+from mwlib.eh16.posterior import Posterior
+from mwlib.eh16.model import is_valid, log_df, log_radial_normalization, mass_enclosed, potential, virial_mass, virial_radius
+from mwlib.core.paths import GC_TABLE_PATH
 from mwlib.eh16.df_mocks import hide_tangential_velocity, sample_power_law_df
 
 REPO = Path(__file__).resolve().parents[1]
-
-
-def external_data_dir() -> Path | None:
-    """MWLIB_EXTERNAL_DATA, else ../shared/data next to the repository."""
-    env = os.environ.get("MWLIB_EXTERNAL_DATA")
-    for candidate in ([Path(env)] if env else []) + [REPO.parent / "shared" / "data"]:
-        if (candidate / "eadie_harris2016_table3.csv").is_file():
-            return candidate
-    return None
 
 
 def velocity_integral(r, phi0, gamma, alpha, beta, normalization) -> float:
@@ -222,10 +216,7 @@ def test_log_posterior_minus_inf_for_unbound_invalid_and_out_of_prior_without_wa
 # alpha prior (Eqs. 19-22)
 # ------------------------------------------------------------------------------------------
 def test_alpha_prior_from_excluded_clusters_has_mode_3p40():
-    data_dir = external_data_dir()
-    if data_dir is None:
-        pytest.skip("eadie_harris2016_table3.csv not found: set MWLIB_EXTERNAL_DATA or provide ../shared/data")
-    with open(data_dir / "eadie_harris2016_table3.csv", newline="") as fh:
+    with open(GC_TABLE_PATH, newline="") as fh:  # the committed transcription of Table 1
         rows = list(csv.DictReader(fh))
     excluded = np.array([float(r["r_gc_kpc"]) for r in rows if int(r["included_paper"]) == 0])
     assert excluded.size == 68
@@ -245,7 +236,7 @@ def test_alpha_prior_is_the_conjugate_pareto_posterior():
 
 
 # ------------------------------------------------------------------------------------------
-# Scenarios (Table 3)
+# Scenarios (Table 1)
 # ------------------------------------------------------------------------------------------
 def test_scenario_table():
     expected_free = {
@@ -271,7 +262,7 @@ def test_scenario_table():
     assert all(sc.phi0 == (1.0, 200.0) for sc in SCENARIOS.values())
     assert SCENARIOS["III"].beta == (-0.5, 1.0)
     assert [k for k, sc in SCENARIOS.items() if sc.needs_alpha_prior] == ["VII", "VIII", "IX", "X", "XI", "XII"]
-    resolved = mdf.scenarios_with_alpha_prior(68.0, 160.0)
+    resolved = scenarios.scenarios_with_alpha_prior(68.0, 160.0)
     assert resolved["XII"].alpha == ("gamma", 68.0, 160.0) and resolved["I"].alpha == 3.5
 
 
@@ -307,12 +298,12 @@ def _table(**cols):
 ])
 def test_fit_validates_tracers(table, match):
     with pytest.raises(ValueError, match=match):
-        fit(table, SCENARIOS["I"], seed=0)
+        fit(table, SCENARIOS["I"], rng=np.random.default_rng(0))
 
 
 def test_fit_requires_alpha_prior_for_free_alpha(small_mock):
     with pytest.raises(ValueError, match="alpha_prior"):
-        fit(small_mock, SCENARIOS["XII"], seed=0)
+        fit(small_mock, SCENARIOS["XII"], rng=np.random.default_rng(0))
 
 
 def test_fit_accepts_astropy_table_and_pandas(small_mock):
@@ -320,20 +311,20 @@ def test_fit_accepts_astropy_table_and_pandas(small_mock):
     from astropy.table import Table
 
     cols = {k: small_mock[k] for k in ("r", "vr", "vt")}
-    kw = dict(seed=3, n_walkers=16, n_burn=40, n_draws=20, max_draws=20, warn=False)
-    a = fit(Table(cols), SCENARIOS["I"], **kw)
-    b = fit(pd.DataFrame(cols), SCENARIOS["I"], **kw)
+    kw = dict(n_walkers=16, n_burn=40, n_draws=20, max_draws=20, warn=False)
+    a = fit(Table(cols), SCENARIOS["I"], rng=np.random.default_rng(3), **kw)
+    b = fit(pd.DataFrame(cols), SCENARIOS["I"], rng=np.random.default_rng(3), **kw)
     np.testing.assert_array_equal(a.samples["phi0"], b.samples["phi0"])
     from astropy import units as u
     from astropy.table import QTable
 
     q = QTable({"r": cols["r"] * 1000 * u.pc, "vr": cols["vr"] * 1000 * u.m / u.s, "vt": cols["vt"] * u.km / u.s})
-    c = fit(q, SCENARIOS["I"], **kw)  # units are converted, not assumed
+    c = fit(q, SCENARIOS["I"], rng=np.random.default_rng(3), **kw)  # units are converted, not assumed
     np.testing.assert_allclose(c.samples["phi0"], a.samples["phi0"], rtol=1e-9)
 
 
 def test_fit_result_api(small_mock, tmp_path):
-    res = fit(small_mock, SCENARIOS["VI"], seed=1)
+    res = fit(small_mock, SCENARIOS["VI"], rng=np.random.default_rng(1))
     assert isinstance(res, FitResult) and res.converged
     n = res.samples["phi0"].size
     assert all(res.samples[p].shape == (n,) for p in ("phi0", "gamma", "alpha", "beta"))

@@ -82,7 +82,7 @@ def test_eq1_limits():
 
 def test_jeans_profile_recovers_mwpotential2014(single_mock):
     r, v, _ = single_mock
-    t = jeans_profile(r, v, KG_EDGES_KPC, 3.5, seed=2, **FIT_KW)
+    t = jeans_profile(r, v, KG_EDGES_KPC, 3.5, rng=np.random.default_rng(2), **FIT_KW)
     truth = jeans_oracle_mass(t["r_median_kpc"])
     rel = np.asarray(t["mass_msun"] / truth - 1)
     assert np.all(np.abs(rel) < 0.08), rel
@@ -104,7 +104,7 @@ def test_jeans_profile_with_error_covariances():
     """Per-star correlated error covariances (20 km/s and more) are deconvolved before Eq. 1."""
     rng = np.random.default_rng(4)
     r, v, cov = mwp14_mock(60_000, SINGLE, 0.5, rng, err_kms=20.0)
-    t = jeans_profile(r, v, KG_EDGES_KPC, SINGLE.slope, seed=5, v_cov=cov, **FIT_KW)
+    t = jeans_profile(r, v, KG_EDGES_KPC, SINGLE.slope, rng=np.random.default_rng(5), v_cov=cov, **FIT_KW)
     rel = np.asarray(t["mass_msun"] / jeans_oracle_mass(t["r_median_kpc"]) - 1)
     assert np.all(np.abs(rel) < 0.10), rel  # wide first/last bins: curvature of sigma_r^2
     assert np.all(np.abs(rel[1:-1]) < 0.05), rel
@@ -117,7 +117,7 @@ def test_broken_power_law_limited_by_exponential_fit():
     true derivative the binned dispersions give M to a few per cent: the bias is Eq. 2's form."""
     rng = np.random.default_rng(4)
     r, v, _ = mwp14_mock(60_000, BROKEN, 0.5, rng)
-    t = jeans_profile(r, v, KG_EDGES_KPC, BROKEN.slope, seed=5, **FIT_KW)
+    t = jeans_profile(r, v, KG_EDGES_KPC, BROKEN.slope, rng=np.random.default_rng(5), **FIT_KW)
     rm = np.asarray(t["r_median_kpc"])
     truth = jeans_oracle_mass(rm)
     assert np.allclose(t["alpha"], BROKEN.slope(rm))
@@ -154,8 +154,8 @@ def test_finite_difference_profile_recovers_the_broken_power_law():
     Its errors carry the derivative noise, so they exceed the exponential's."""
     rng = np.random.default_rng(4)
     r, v, _ = mwp14_mock(60_000, BROKEN, 0.5, rng)
-    exp = jeans_profile(r, v, KG_EDGES_KPC, BROKEN.slope, seed=5, **FIT_KW)
-    fd = jeans_profile(r, v, KG_EDGES_KPC, BROKEN.slope, seed=5, derivative="finite_difference", **FIT_KW)
+    exp = jeans_profile(r, v, KG_EDGES_KPC, BROKEN.slope, rng=np.random.default_rng(5), **FIT_KW)
+    fd = jeans_profile(r, v, KG_EDGES_KPC, BROKEN.slope, rng=np.random.default_rng(5), derivative="finite_difference", **FIT_KW)
     truth = jeans_oracle_mass(np.asarray(fd["r_median_kpc"]))
     rel_fd = np.asarray(fd["mass_msun"] / truth - 1)
     rel_exp = np.asarray(exp["mass_msun"] / truth - 1)
@@ -167,13 +167,13 @@ def test_finite_difference_profile_recovers_the_broken_power_law():
     # same dispersions, same Monte Carlo draws of them
     np.testing.assert_array_equal(fd["sigma_r_kms"], exp["sigma_r_kms"])
     with pytest.raises(ValueError, match="derivative"):
-        jeans_profile(r, v, KG_EDGES_KPC, BROKEN.slope, derivative="spline", **FIT_KW)
+        jeans_profile(r, v, KG_EDGES_KPC, BROKEN.slope, derivative="spline", **FIT_KW, rng=np.random.default_rng(0))
 
 
 def test_monte_carlo_errors_match_analytic_propagation(single_mock):
     """With a fixed derivative, the MC std equals first-order propagation of the sigma errors."""
     r, v, _ = single_mock
-    t = jeans_profile(r, v, KG_EDGES_KPC, 3.5, seed=3, n_mc=4000, **FIT_KW)
+    t = jeans_profile(r, v, KG_EDGES_KPC, 3.5, rng=np.random.default_rng(3), n_mc=4000, **FIT_KW)
     rm = t["r_median_kpc"]
     d_sr = 2 * rm * (2 - 3.5) * t["sigma_r_kms"] / G
     d_st = 2 * rm * t["sigma_theta_kms"] / G
@@ -189,20 +189,20 @@ def test_reproducible_and_fit_passthrough(single_mock):
     r, v, _ = single_mock
     r, v = r[:20_000], v[:20_000]
     cov = np.zeros((r.size, 3, 3))
-    a, fit = jeans_profile(r, v, KG_EDGES_KPC, 3.5, seed=9, return_fit=True, **FIT_KW)
-    b = jeans_profile(r, v, KG_EDGES_KPC, 3.5, seed=9, **FIT_KW)
+    a, fit = jeans_profile(r, v, KG_EDGES_KPC, 3.5, rng=np.random.default_rng(9), return_fit=True, **FIT_KW)
+    b = jeans_profile(r, v, KG_EDGES_KPC, 3.5, rng=np.random.default_rng(9), **FIT_KW)
     assert np.array_equal(a["mass_err_msun"], b["mass_err_msun"])
     # passing the fit in, or precomputed dispersions, gives the same table (independent RNG streams)
     disp = bin_dispersions(r, v, cov, KG_EDGES_KPC)
-    c = jeans_profile(None, None, KG_EDGES_KPC, 3.5, seed=9, sigma_fit=fit, dispersions=disp)
+    c = jeans_profile(None, None, KG_EDGES_KPC, 3.5, rng=np.random.default_rng(9), sigma_fit=fit, dispersions=disp)
     assert np.allclose(a["mass_msun"], c["mass_msun"])
     assert np.array_equal(a["mass_err_msun"], c["mass_err_msun"])
-    d = jeans_profile(r, v, KG_EDGES_KPC, 3.5, seed=10, sigma_fit=fit)
+    d = jeans_profile(r, v, KG_EDGES_KPC, 3.5, rng=np.random.default_rng(10), sigma_fit=fit)
     assert not np.array_equal(a["mass_err_msun"], d["mass_err_msun"])
     # a fit from an independent generator is a valid input too
     fit2 = fit_sigma_r_exponential(disp["r_median_kpc"], disp["sigma_r_kms"], disp["sigma_r_err_kms"],
                                    rng=np.random.default_rng(0), **FIT_KW)
-    e = jeans_profile(r, v, KG_EDGES_KPC, 3.5, sigma_fit=fit2)
+    e = jeans_profile(r, v, KG_EDGES_KPC, 3.5, sigma_fit=fit2, rng=np.random.default_rng(0))
     assert np.allclose(e["mass_msun"], a["mass_msun"], rtol=0.02)
 
 
@@ -210,17 +210,17 @@ def test_bad_inputs_raise(single_mock):
     r, v, _ = single_mock
     r, v = r[:5000], v[:5000]
     with pytest.raises(ValueError, match="positive"):
-        jeans_profile(r, v, KG_EDGES_KPC, -3.5, **FIT_KW)  # Bird's signed slope
+        jeans_profile(r, v, KG_EDGES_KPC, -3.5, **FIT_KW, rng=np.random.default_rng(0))  # Bird's signed slope
     with pytest.raises(ValueError, match="positive"):
-        jeans_profile(r, v, KG_EDGES_KPC, lambda x: -np.ones_like(x), **FIT_KW)
+        jeans_profile(r, v, KG_EDGES_KPC, lambda x: -np.ones_like(x), **FIT_KW, rng=np.random.default_rng(0))
     with pytest.raises(ValueError, match=r"\(N, 3\)"):
-        jeans_profile(r, v[:, :2], KG_EDGES_KPC, 3.5, **FIT_KW)
+        jeans_profile(r, v[:, :2], KG_EDGES_KPC, 3.5, **FIT_KW, rng=np.random.default_rng(0))
     with pytest.raises(ValueError, match="n_mc"):
-        jeans_profile(r, v, KG_EDGES_KPC, 3.5, n_mc=1, **FIT_KW)
+        jeans_profile(r, v, KG_EDGES_KPC, 3.5, n_mc=1, **FIT_KW, rng=np.random.default_rng(0))
     with pytest.raises(TypeError, match="ExponentialSigmaFit"):
-        jeans_profile(r, v, KG_EDGES_KPC, 3.5, sigma_fit=(120.0, 200.0))
+        jeans_profile(r, v, KG_EDGES_KPC, 3.5, sigma_fit=(120.0, 200.0), rng=np.random.default_rng(0))
     with pytest.raises(ValueError, match="<= 10 stars"):
-        jeans_profile(r[:40], v[:40], KG_EDGES_KPC, 3.5, **FIT_KW)
+        jeans_profile(r[:40], v[:40], KG_EDGES_KPC, 3.5, **FIT_KW, rng=np.random.default_rng(0))
     with pytest.raises(ValueError, match="does not match"):
         disp = bin_dispersions(r, v, np.zeros((r.size, 3, 3)), KG_EDGES_KPC)
-        jeans_profile(None, None, KG_EDGES_KPC, 3.5, dispersions=disp[:-1], **FIT_KW)
+        jeans_profile(None, None, KG_EDGES_KPC, 3.5, dispersions=disp[:-1], **FIT_KW, rng=np.random.default_rng(0))

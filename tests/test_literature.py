@@ -1,4 +1,5 @@
-"""mwlib.repro.literature: the Bird et al. (2022) Fig. 8 compilation and its weighted means."""
+"""mwlib.repro.literature: the Bird et al. (2022) Fig. 8 compilation and its weighted means, the studies of their
+Fig. 5, and the Eadie & Harris (2016) Section 6 comparison table."""
 
 from __future__ import annotations
 
@@ -9,7 +10,10 @@ import pytest
 
 from mwlib.repro import literature as lit
 
-FIG8 = Path(__file__).resolve().parents[1] / "data" / "literature" / "bird22_fig8.csv"
+LITERATURE = Path(__file__).resolve().parents[1] / "data" / "literature"
+FIG8 = LITERATURE / "bird22_fig8.csv"
+FIG5 = LITERATURE / "bird22_fig5.csv"
+EH16 = LITERATURE / "eadie16_section6.csv"
 
 
 def test_the_compilation_reads_and_names_every_study():
@@ -56,3 +60,43 @@ def test_bad_rows_raise_with_file_and_line(tmp_path, change, message):
     with pytest.raises(ValueError, match=message) as info:
         lit.read_bird22_fig8(bad)
     assert "fig8.csv: line" in str(info.value)
+
+
+def test_eadie16_section6_reads_with_the_papers_numbers():
+    t = lit.read_eadie16_section6(EH16)
+    assert len(t) >= 10 and set(t["quantity"]) == {"M(<r)", "Mvir"}
+    rows = {(r["reference"], r["quantity"], float(r["r_kpc"]) if np.isfinite(r["r_kpc"]) else None): r for r in t}
+    # EH16 Section 6: Xue et al. (2008) M(<60 kpc) = 4.0 +- 0.7e11; Sakamoto et al. (2003) M(<50) = 5.5 +0.0 -0.2e11
+    xue = rows[("Xue et al. (2008)", "M(<r)", 60.0)]
+    assert (xue["value_1e11msun"], xue["minus_1e11msun"], xue["plus_1e11msun"]) == (4.0, 0.7, 0.7)
+    sak = rows[("Sakamoto et al. (2003)", "M(<r)", 50.0)]
+    assert (sak["value_1e11msun"], sak["minus_1e11msun"], sak["plus_1e11msun"]) == (5.5, 0.2, 0.0)
+    # the rows drawn on a mass profile: a mass within a stated radius, inside the range asked for
+    r = np.ma.filled(np.ma.asarray(t["r_kpc"], dtype=float), np.nan)
+    drawn = lit.enclosed_masses(t)
+    assert len(drawn) == int(np.isfinite(r).sum()) < len(t)
+    inner = lit.enclosed_masses(t, (50.0, 150.0))
+    assert len(inner) == int(np.sum((r >= 50) & (r <= 150))) and np.all((inner["r_kpc"] >= 50) & (inner["r_kpc"] <= 150))
+
+
+def test_eadie16_section6_rejects_an_unknown_quantity(tmp_path):
+    text = EH16.read_text()
+    bad = tmp_path / "eh16.csv"
+    bad.write_text(text.replace(",M(<r),", ",M(r),", 1))
+    with pytest.raises(ValueError, match=r"eh16.csv: line 2, column 'quantity'"):
+        lit.read_eadie16_section6(bad)
+
+
+def test_bird22_fig5_points_are_the_enclosed_masses_with_a_radius():
+    t = lit.read_bird22_fig5(FIG5)
+    points = lit.fig5_points(t)
+    r = np.ma.filled(np.ma.asarray(t["r_kpc"], dtype=float), np.nan)
+    expect = np.isin(np.asarray(t["kind"]), ("enclosed", "no_error")) & np.isfinite(r) & (t["quantity"] == "M(<r)")
+    assert 0 < len(points) == int(expect.sum()) < len(t)
+    assert np.all(np.isfinite(points["minus_1e11msun"])) and np.all(np.isfinite(points["plus_1e11msun"]))
+    assert np.all(points["minus_1e11msun"][points["kind"] == "no_error"] == 0.0)  # no error quoted: drawn without
+    assert np.all(points["value_1e11msun"] > 0)
+    row = {(p["reference"], float(p["r_kpc"])): p for p in points}
+    # Malhan & Ibata (2019): M(<20 kpc) = 2.5 +- 0.2e11 Msun (their abstract, quoted in the file)
+    assert row[("Malhan & Ibata 2019", 20.0)]["value_1e11msun"] == 2.5
+    assert "2.5" in t[t["reference"] == "Malhan & Ibata 2019"]["quote"][0]

@@ -7,7 +7,7 @@ import pytest
 from scipy import stats
 from scipy.integrate import cumulative_trapezoid
 
-from mwlib.df import log_df, potential
+from mwlib.eh16.model import log_df, potential
 from mwlib.eh16.df_mocks import hide_tangential_velocity, sample_power_law_df, sample_radii
 
 

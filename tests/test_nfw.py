@@ -97,7 +97,7 @@ def test_fit_recovers_truth(noisy):
     r200, c = 190.0, 12.0
     m200 = nfw.m200_from_r200(r200)
     m, err = synthetic(r200, c, rng=np.random.default_rng(5) if noisy else None)
-    fit = nfw.fit_nfw(R_DATA, m, err, seed=1, n_walkers=64, n_steps=400, n_burn=200)
+    fit = nfw.fit_nfw(R_DATA, m, err, rng=np.random.default_rng(1), n_walkers=64, n_steps=400, n_burn=200)
     p = fit.percentiles
     if noisy:  # truth within 2 sigma (the 16-84 half-width on the appropriate side)
         for key, true in (("m200_msun", m200), ("c", c), ("r200_kpc", r200)):
@@ -118,10 +118,10 @@ def test_fit_recovers_truth(noisy):
 
 def test_fit_dark_equals_total_and_is_reproducible():
     m, err = synthetic(180.0, 15.0)
-    kw = dict(seed=3, n_walkers=32, n_steps=100, n_burn=50)
-    a = nfw.fit_nfw(R_DATA, m, err, fit_to="dark", **kw)
-    b = nfw.fit_nfw(R_DATA, m, err, fit_to="total", **kw)
-    c = nfw.fit_nfw(R_DATA, m, err, fit_to="dark", **kw)
+    kw = dict(n_walkers=32, n_steps=100, n_burn=50)
+    a = nfw.fit_nfw(R_DATA, m, err, fit_to="dark", **kw, rng=np.random.default_rng(0))
+    b = nfw.fit_nfw(R_DATA, m, err, fit_to="total", **kw, rng=np.random.default_rng(0))
+    c = nfw.fit_nfw(R_DATA, m, err, fit_to="dark", **kw, rng=np.random.default_rng(0))
     assert np.allclose(a.samples, b.samples, rtol=1e-6)
     assert np.array_equal(a.samples, c.samples)
 
@@ -132,7 +132,7 @@ def test_fit_profile_table_and_band():
     m, err = synthetic(190.0, 12.0)
     t = Table({"r_mass_kpc": R_DATA, "mass_msun": m, "mass_err_msun": err})
     t["mass_msun"][0] = np.nan  # flagged rows are dropped
-    fit = nfw.fit_nfw_profile(t, seed=0, n_walkers=32, n_steps=150, n_burn=75)
+    fit = nfw.fit_nfw_profile(t, rng=np.random.default_rng(0), n_walkers=32, n_steps=150, n_burn=75)
     band = fit.mass_band(np.array([10.0, 100.0]))
     assert band.shape == (3, 2) and np.all(np.diff(band, axis=0) >= 0)
     s = fit.summary()
@@ -169,15 +169,15 @@ def test_baryon_fraction_section_5_4():
 def test_bad_inputs_raise():
     m, err = synthetic(190.0, 12.0)
     with pytest.raises(ValueError, match="equal length"):
-        nfw.fit_nfw(R_DATA, m[:-1], err)
+        nfw.fit_nfw(R_DATA, m[:-1], err, rng=np.random.default_rng(0))
     with pytest.raises(ValueError, match="positive"):
-        nfw.fit_nfw(R_DATA, m, -err)
+        nfw.fit_nfw(R_DATA, m, -err, rng=np.random.default_rng(0))
     with pytest.raises(ValueError, match="fit_to"):
-        nfw.fit_nfw(R_DATA, m, err, fit_to="baryons")
+        nfw.fit_nfw(R_DATA, m, err, fit_to="baryons", rng=np.random.default_rng(0))
     with pytest.raises(ValueError, match="prior"):
-        nfw.fit_nfw(R_DATA, m, err, vcirc_prior_kms=(260.0, 250.0))
+        nfw.fit_nfw(R_DATA, m, err, vcirc_prior_kms=(260.0, 250.0), rng=np.random.default_rng(0))
     with pytest.raises(ValueError, match="circular-velocity prior"):
-        nfw.fit_nfw(R_DATA, m, err, vcirc_prior_kms=(10.0, 20.0), n_walkers=8, n_steps=2, n_burn=1)
+        nfw.fit_nfw(R_DATA, m, err, vcirc_prior_kms=(10.0, 20.0), n_walkers=8, n_steps=2, n_burn=1, rng=np.random.default_rng(0))
     with pytest.raises(ValueError, match="errors must be positive"):
         nfw.weighted_average([1.0, 2.0], [1.0, -1.0])
     with pytest.raises(ValueError, match="weighting"):

@@ -1,16 +1,22 @@
-"""Notebooks: every .py (the source) has its executed .ipynb with the same code, a
-parameters cell, and the runner reports failures and never leaves a half-written file."""
+"""Notebooks and the runner (mwlib.repro.runner): every .py (the source) has its executed .ipynb with the same
+code and a parameters cell; the runner executes a notebook into a run folder, reports a failure with the notebook
+and the cell and never leaves a half-written file, and replaces the committed results only after a complete run
+at the committed settings. No test here executes one of the project's notebooks (``make nbval`` does); the few
+notebooks executed are two-cell stand-ins written by the tests."""
 
 from __future__ import annotations
 
 import json
+import os
+import threading
 
 import jupytext
 import nbformat
 import pytest
 
-from mwlib.repro import runner as reproduce
 from mwlib.core.paths import NOTEBOOKS_DIR
+from mwlib.repro import products, scorecard
+from mwlib.repro import runner as reproduce
 
 
 def _code_cells(nb) -> list[str]:
@@ -52,38 +58,43 @@ def test_parse_value():
     assert reproduce.parse_value("../data/x.csv") == "../data/x.csv"
 
 
-def test_failing_notebook_is_named_and_leaves_no_output(tmp_path, monkeypatch):
-    monkeypatch.setattr(reproduce, "REPO_ROOT", tmp_path)
+def test_failing_notebook_is_named_and_leaves_no_output(tmp_path):
     (tmp_path / "99_broken.py").write_text(
         "# %% tags=[\"parameters\"]\nseed = 0\n\n# %%\nx = 1\n\n# %%\nraise ValueError('boom')\n"
     )
+    run_dir = tmp_path / "run"
     with pytest.raises(reproduce.NotebookFailed, match=r"99_broken failed in cell 3 .*ValueError: boom"):
-        reproduce.run_notebook("99_broken", notebooks_dir=tmp_path)
-    assert not (tmp_path / "99_broken.ipynb").exists()
-    assert (tmp_path / ".reproduce-failed" / "99_broken.ipynb").exists()
-    assert sorted(p.name for p in tmp_path.iterdir()) == [".reproduce-failed", "99_broken.py"]
+        reproduce.run_notebook("99_broken", run_dir, notebooks_dir=tmp_path)
+    assert sorted(p.name for p in (run_dir / "notebooks").iterdir()) == ["99_broken.failed.ipynb"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["99_broken.py", "run"]  # nothing beside the source
 
 
-def test_runner_writes_executed_notebook_with_parameters(tmp_path):
+def test_runner_writes_executed_notebook_with_parameters_and_environment(tmp_path):
     (tmp_path / "98_ok.py").write_text(
-        "# %% tags=[\"parameters\"]\nseed = 0\n\n# %%\nprint('seed is', seed)\n"
+        "# %% tags=[\"parameters\"]\nseed = 0\n\n# %%\nimport os\nprint('seed is', seed, os.environ['MWLIB_TEST_VAR'])\n"
     )
-    seconds = reproduce.run_notebook("98_ok", {"seed": 7}, notebooks_dir=tmp_path)
-    assert seconds > 0
-    nb = nbformat.read(tmp_path / "98_ok.ipynb", as_version=4)
-    assert "seed is 7" in nb.cells[-1].outputs[0]["text"]
+    assert "MWLIB_TEST_VAR" not in os.environ
+    seconds = reproduce.run_notebook("98_ok", tmp_path / "run", {"seed": 7}, notebooks_dir=tmp_path,
+                                     env={"MWLIB_TEST_VAR": "from-the-runner"})
+    assert seconds > 0 and "MWLIB_TEST_VAR" not in os.environ  # the environment is restored
+    nb = nbformat.read(tmp_path / "run" / "notebooks" / "98_ok.ipynb", as_version=4)
+    assert "seed is 7 from-the-runner" in nb.cells[-1].outputs[0]["text"]
     assert "papermill" not in nb.metadata  # no per-run timestamps committed
+    assert not (tmp_path / "98_ok.ipynb").exists()  # the source folder is left alone
 
 
-def test_timings_record(tmp_path):
-    path = tmp_path / "timings.json"
-    full = {name: 1.0 for name in reproduce.NOTEBOOKS}
-    reproduce.record_timings(full, 7.5, path)
-    assert json.loads(path.read_text()) == {"notebooks": full, "total": 7.5}
-    reproduce.record_timings({"01_data_prep": 3.0}, 3.0, path)
-    record = json.loads(path.read_text())
-    assert record["notebooks"]["01_data_prep"] == 3.0
-    assert record["total"] == pytest.approx(9.0)
+def test_timings_record_and_table():
+    timings = {"03_jeans": 2.004, "01_data_prep": 1.0}
+    assert reproduce.timings_record(timings, 3.5) == {"notebooks": {"01_data_prep": 1.0, "03_jeans": 2.0},
+                                                      "total": 3.5}
+    lines = reproduce.format_timings(timings, 3.0).splitlines()
+    assert len(lines) == 5 and lines[-1].split() == ["total", "3.0"]
+
+
+def test_kernel_environment_pins_the_arithmetic():
+    env = reproduce.KERNEL_ENVIRONMENT
+    assert env["OMP_NUM_THREADS"] == env["OPENBLAS_NUM_THREADS"] == env["MKL_NUM_THREADS"] == "1"
+    assert env["PYTHONHASHSEED"] == "0"
 
 
 def test_reruns_are_byte_stable():
@@ -100,36 +111,107 @@ def test_reruns_are_byte_stable():
     assert html == '<table id="table-cell-007" class="x">'
 
 
-def test_cli_passes_scheduler_and_parameters(tmp_path, monkeypatch):
-    """--scheduler ADDRESS reaches the notebooks as the parameter ``scheduler`` (notebook 06's sweeps)."""
-    seen = {}
+def _layout(tmp_path):
+    """A repository-like folder: README with the summary block, committed results/figures, notebook sources."""
+    layout = reproduce.Layout(root=tmp_path)
+    for sub in ("notebooks", "results", "figures", "runs"):
+        (tmp_path / sub).mkdir()
+    (tmp_path / "results" / "old.csv").write_text("old\n")
+    layout.readme.write_text(f"a\n{scorecard.README_BEGIN}\nold\n{scorecard.README_END}\n")
+    return layout
 
-    def fake_run(name, parameters=None, output_dir=None):
-        seen[name] = dict(parameters or {})
+
+def _fake_notebooks(monkeypatch, fail: str | None = None):
+    """run_notebook stand-in: each notebook writes one product through mwlib.repro.products (07 the scorecard
+    summary) and its executed copy; ``fail`` names one that fails."""
+    seen = {}
+    # one fake notebook at a time: the runner's chains run in threads, and Run._owners would otherwise read the
+    # atomic temp file of a provenance record being written by the other chain (see
+    # tests/test_products.py::test_owners_ignore_the_temp_file_of_a_provenance_being_written)
+    lock = threading.Lock()
+
+    def fake_run(name, run_dir, parameters=None, *, notebooks_dir=None, env=None):
+        with lock:
+            return _fake_notebook(name, run_dir, parameters)
+
+    def _fake_notebook(name, run_dir, parameters):
+        seen[name] = {"parameters": dict(parameters or {}), "run_dir": os.environ.get(products.RUN_DIR_ENV),
+                      "fallback": os.environ.get(products.FALLBACK_ENV)}
+        if name == fail:
+            raise reproduce.NotebookFailed(f"notebook {name} failed in cell 2")
+        run = products.open_run(name, dict(parameters or {}))
+        if name == "07_comparison":
+            run.write_text("scorecard_summary.md", "* new\n")
+        else:
+            run.write_text(f"{name}.txt", name)
+        run.finish()
+        target = run_dir / "notebooks" / f"{name}.ipynb"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text("{}")
         return 0.1
 
     monkeypatch.setattr(reproduce, "run_notebook", fake_run)
-    monkeypatch.setattr(reproduce, "RESULTS_DIR", tmp_path)
-    monkeypatch.setattr(reproduce, "REPO_ROOT", tmp_path)
-    assert reproduce.main(["--only", "06_sensitivity", "--scheduler", "tcp://127.0.0.1:8786", "-p", "seed", "3",
-                           "--quick"]) == 0
-    assert seen == {"06_sensitivity": {"scheduler": "tcp://127.0.0.1:8786", "seed": 3, "quick": True}}
-    assert json.loads((tmp_path / "timings.json").read_text())["notebooks"]["06_sensitivity"] == 0.1
+    return seen
 
 
-def test_readme_summary_is_refreshed_only_at_the_committed_settings(tmp_path, monkeypatch):
-    from mwlib.repro import scorecard
+def test_cli_passes_scheduler_and_parameters_and_keeps_the_committed_results(tmp_path, monkeypatch):
+    """--scheduler ADDRESS reaches the notebooks as the parameter ``scheduler`` (notebook 06's sweeps); a partial
+    run writes into runs/<name>/ only."""
+    layout = _layout(tmp_path)
+    seen = _fake_notebooks(monkeypatch)
+    argv = ["--only", "06_sensitivity", "--scheduler", "tcp://127.0.0.1:8786", "-p", "seed", "3", "--quick",
+            "--name", "try1"]
+    assert reproduce.main(argv, layout) == 0
+    run_dir = tmp_path / "runs" / "try1"
+    assert seen == {"06_sensitivity": {"parameters": {"scheduler": "tcp://127.0.0.1:8786", "seed": 3, "quick": True},
+                                       "run_dir": str(run_dir), "fallback": "1"}}
+    assert json.loads((run_dir / "results" / "timings.json").read_text())["notebooks"]["06_sensitivity"] == 0.1
+    manifest = json.loads((run_dir / "results" / products.MANIFEST_NAME).read_text())
+    assert manifest["files"]["results/06_sensitivity.txt"]["notebook"] == "06_sensitivity"
+    assert manifest["files"]["results/timings.json"]["notebook"] == reproduce.RUNNER
+    assert sorted(p.name for p in (tmp_path / "results").iterdir()) == ["old.csv"]  # untouched
+    assert "old" in layout.readme.read_text()
 
-    monkeypatch.setattr(reproduce, "run_notebook", lambda name, parameters=None, output_dir=None: 0.1)
-    monkeypatch.setattr(reproduce, "RESULTS_DIR", tmp_path)
-    monkeypatch.setattr(reproduce, "REPO_ROOT", tmp_path)
-    readme = tmp_path / "README.md"
-    readme.write_text(f"a\n{scorecard.README_BEGIN}\nold\n{scorecard.README_END}\n")
-    (tmp_path / "scorecard_summary.md").write_text("* new\n")
-    assert reproduce.main(["--only", "07_comparison", "--quick"]) == 0
-    assert "old" in readme.read_text()  # a quick run leaves the committed summary alone
-    assert reproduce.main(["--only", "07_comparison"]) == 0
-    assert "* new" in readme.read_text() and "old" not in readme.read_text()
-    readme.write_text("no markers")
-    with pytest.raises(ValueError, match="no block"):  # before any notebook runs
-        reproduce.main(["--only", "07_comparison"])
+
+def _committed_plan(layout):
+    return reproduce.Plan(names=reproduce.NOTEBOOKS, parameters={}, run_dir=layout.runs / ".staging-test",
+                          committed=True, settings="committed")
+
+
+def test_a_complete_committed_run_is_staged_then_swapped_in(tmp_path, monkeypatch):
+    layout = _layout(tmp_path)
+    seen = _fake_notebooks(monkeypatch)
+    plan = _committed_plan(layout)
+    assert reproduce.execute(plan, layout, progress=False) == 0
+    assert list(seen) and set(seen) == set(reproduce.NOTEBOOKS)
+    assert {v["run_dir"] for v in seen.values()} == {str(plan.run_dir)}
+    assert {v["fallback"] for v in seen.values()} == {"0"}  # a complete run reads only its own products
+    assert not plan.run_dir.exists()
+    results = sorted(p.name for p in (tmp_path / "results").iterdir())
+    assert "old.csv" not in results and "scorecard_summary.md" in results and products.MANIFEST_NAME in results
+    assert sorted(p.name for p in layout.notebooks.glob("*.ipynb")) == sorted(f"{n}.ipynb" for n in reproduce.NOTEBOOKS)
+    text = layout.readme.read_text()
+    assert "* new" in text and "old" not in text
+    manifest = json.loads((tmp_path / "results" / products.MANIFEST_NAME).read_text())
+    assert manifest["files"]["results/scorecard_summary.md"]["notebook"] == "07_comparison"
+    assert set(manifest["notebooks"]) == set(reproduce.NOTEBOOKS)
+
+
+def test_a_failed_committed_run_leaves_the_committed_results(tmp_path, monkeypatch, capsys):
+    layout = _layout(tmp_path)
+    seen = _fake_notebooks(monkeypatch, fail="03_jeans")
+    plan = _committed_plan(layout)
+    assert reproduce.execute(plan, layout, progress=False) == 1
+    assert "07_comparison" not in seen and "03_jeans" in seen
+    assert "FAILED: notebook 03_jeans" in capsys.readouterr().err
+    assert sorted(p.name for p in (tmp_path / "results").iterdir()) == ["old.csv"]
+    assert plan.run_dir.is_dir() and "old" in layout.readme.read_text()
+
+
+def test_a_committed_run_needs_the_readme_block_before_any_notebook_runs(tmp_path, monkeypatch):
+    layout = _layout(tmp_path)
+    seen = _fake_notebooks(monkeypatch)
+    layout.readme.write_text("no markers")
+    with pytest.raises(ValueError, match="no block"):
+        reproduce.execute(_committed_plan(layout), layout, progress=False)
+    assert seen == {}

@@ -1,4 +1,4 @@
-"""Tests of the samplers (mwlib.core.sampling) and of fit() end to end on mocks with known parameters."""
+"""Tests of the samplers (mwlib.core.ensemble, mwlib.eh16.hybrid_gibbs) and of fit() end to end on mocks with known parameters."""
 
 from __future__ import annotations
 
@@ -7,9 +7,11 @@ import warnings
 import numpy as np
 import pytest
 
-from mwlib.df import SCENARIOS, ConvergenceWarning, Scenario, fit, mass_enclosed
+from mwlib.eh16.scenarios import SCENARIOS, Scenario
+from mwlib.eh16.fit import ConvergenceWarning, fit
+from mwlib.eh16.model import mass_enclosed
 from mwlib.eh16.df_mocks import hide_tangential_velocity, sample_power_law_df
-from mwlib.core.sampling import convergence_diagnostics
+from mwlib.core.mcmc_diagnostics import convergence_diagnostics
 
 TRUTH = {"phi0": 33.0, "gamma": 0.5, "alpha": 3.5, "beta": 0.3}
 M125_TRUE = float(mass_enclosed(125.0, TRUTH["phi0"], TRUTH["gamma"]))
@@ -61,7 +63,7 @@ def test_convergence_diagnostics_on_known_chains():
 
 def test_short_run_warns_and_reports_not_converged(mock150):
     with pytest.warns(ConvergenceWarning, match="convergence bars missed"):
-        res = fit(mock150, SCENARIOS["VIb"], seed=0, n_walkers=8, n_burn=10, n_draws=10, max_draws=10)
+        res = fit(mock150, SCENARIOS["VIb"], rng=np.random.default_rng(0), n_walkers=8, n_burn=10, n_draws=10, max_draws=10)
     assert not res.converged
 
 
@@ -70,14 +72,14 @@ def test_short_run_warns_and_reports_not_converged(mock150):
 # ------------------------------------------------------------------------------------------
 @pytest.mark.parametrize("likelihood", ["paper", "normalized"])
 def test_recovery_fixed_alpha(mock150, likelihood):
-    res = fit(mock150, SCENARIOS["VIb"], seed=1, likelihood=likelihood)
+    res = fit(mock150, SCENARIOS["VIb"], rng=np.random.default_rng(1), likelihood=likelihood)
     assert res.converged
     assert_truth_inside_95(res, ["phi0", "gamma", "beta"])
 
 
 def test_likelihoods_agree_when_alpha_is_fixed(mock150):
-    a = fit(mock150, SCENARIOS["VIb"], seed=2, likelihood="paper")
-    b = fit(mock150, SCENARIOS["VIb"], seed=3, likelihood="normalized")
+    a = fit(mock150, SCENARIOS["VIb"], rng=np.random.default_rng(2), likelihood="paper")
+    b = fit(mock150, SCENARIOS["VIb"], rng=np.random.default_rng(3), likelihood="normalized")
     for p in ("phi0", "gamma", "beta"):
         sd = a.samples[p].std()
         assert abs(a.samples[p].mean() - b.samples[p].mean()) < 0.15 * sd
@@ -86,7 +88,7 @@ def test_likelihoods_agree_when_alpha_is_fixed(mock150):
 @pytest.mark.parametrize("scenario", [Scenario(gamma=0.5, alpha=(2.5, 4.5), beta=(-0.5, 1.0), name="VII-wide"),
                                       Scenario(gamma=(0.3, 0.7), alpha=ALPHA_GAMMA_PRIOR, beta=(-0.5, 1.0), name="XII-like")])
 def test_recovery_free_alpha_normalized_likelihood(mock150, scenario):
-    res = fit(mock150, scenario, seed=4, likelihood="normalized")
+    res = fit(mock150, scenario, rng=np.random.default_rng(4), likelihood="normalized")
     assert res.converged
     assert_truth_inside_95(res, scenario.free_parameters)
 
@@ -94,17 +96,17 @@ def test_recovery_free_alpha_normalized_likelihood(mock150, scenario):
 def test_paper_likelihood_drags_free_alpha_down(mock150):
     """EH16's un-normalized likelihood rewards small alpha (r^-alpha at r > 1 kpc): a documented bias."""
     sc = Scenario(gamma=0.5, alpha=(2.5, 4.5), beta=(-0.5, 1.0))
-    res = fit(mock150, sc, seed=5, likelihood="paper")
+    res = fit(mock150, sc, rng=np.random.default_rng(5), likelihood="paper")
     assert np.percentile(res.samples["alpha"], 97.5) < TRUTH["alpha"] - 0.3
     # with the paper's kind of tight prior centred on the truth, alpha is still pulled low
-    tight = fit(mock150, Scenario(gamma=0.5, alpha=("gamma", 400.0, 800.0), beta=(-0.5, 1.0)), seed=5)
+    tight = fit(mock150, Scenario(gamma=0.5, alpha=("gamma", 400.0, 800.0), beta=(-0.5, 1.0)), rng=np.random.default_rng(5))
     assert np.median(tight.samples["alpha"]) < TRUTH["alpha"] - 0.05
 
 
 def test_printed_normalization_with_free_beta_runs_to_beta_one(mock150):
-    res = fit(mock150, SCENARIOS["III"], seed=6, normalization="paper", max_draws=300, warn=False)
+    res = fit(mock150, SCENARIOS["III"], rng=np.random.default_rng(6), normalization="paper", max_draws=300, warn=False)
     assert np.median(res.samples["beta"]) > 0.9
-    exact = fit(mock150, SCENARIOS["III"], seed=6)
+    exact = fit(mock150, SCENARIOS["III"], rng=np.random.default_rng(6))
     assert_truth_inside_95(exact, ["phi0", "beta"])
 
 
@@ -123,8 +125,8 @@ def _compare_posteriors(a, b, params, tol_mean=0.15, tol_sd=0.12, tol_q=0.2):
 
 def test_gibbs_and_marginal_samplers_agree(mock89):
     sc = Scenario(gamma=(0.3, 0.7), alpha=ALPHA_GAMMA_PRIOR, beta=(-0.5, 1.0))
-    marginal = fit(mock89, sc, seed=7, n_draws=600)
-    gibbs = fit(mock89, sc, seed=7, sampler="gibbs")
+    marginal = fit(mock89, sc, rng=np.random.default_rng(7), n_draws=600)
+    gibbs = fit(mock89, sc, rng=np.random.default_rng(7), sampler="gibbs")
     assert marginal.converged and gibbs.converged
     assert 0.1 < gibbs.acceptance["phi0"] < 0.6 and 0.2 < gibbs.acceptance["vt"] < 0.7
     _compare_posteriors(marginal, gibbs, sc.free_parameters)
@@ -134,8 +136,8 @@ def test_gibbs_and_marginal_samplers_agree(mock89):
 
 
 def test_gibbs_with_exact_vt_draws_agrees(mock89):
-    marginal = fit(mock89, SCENARIOS["III"], seed=8, n_draws=600)
-    exact = fit(mock89, SCENARIOS["III"], seed=8, sampler="gibbs", vt_update="exact", n_burn=1500, n_draws=6000)
+    marginal = fit(mock89, SCENARIOS["III"], rng=np.random.default_rng(8), n_draws=600)
+    exact = fit(mock89, SCENARIOS["III"], rng=np.random.default_rng(8), sampler="gibbs", vt_update="exact", n_burn=1500, n_draws=6000)
     _compare_posteriors(marginal, exact, ("phi0", "beta"))
 
 
@@ -148,10 +150,10 @@ def test_same_seed_same_samples(mock89, kwargs):
     sc = SCENARIOS["XII"]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
-        a = fit(mock89, sc, seed=11, alpha_prior=(68.0, 167.0), **kwargs)
+        a = fit(mock89, sc, rng=np.random.default_rng(11), alpha_prior=(68.0, 167.0), **kwargs)
         np.random.seed(12345)  # the global numpy state must not matter
-        b = fit(mock89, sc, seed=11, alpha_prior=(68.0, 167.0), **kwargs)
-        c = fit(mock89, sc, seed=12, alpha_prior=(68.0, 167.0), **kwargs)
+        b = fit(mock89, sc, rng=np.random.default_rng(11), alpha_prior=(68.0, 167.0), **kwargs)
+        c = fit(mock89, sc, rng=np.random.default_rng(12), alpha_prior=(68.0, 167.0), **kwargs)
     for p in ("phi0", "gamma", "alpha", "beta"):
         np.testing.assert_array_equal(a.samples[p], b.samples[p])
     assert not np.array_equal(a.samples["phi0"], c.samples["phi0"])
@@ -161,7 +163,7 @@ def test_same_seed_same_samples(mock89, kwargs):
 # Sampler coordinates and a brute-force check of the hardest geometry (gamma in [0, 1])
 # ------------------------------------------------------------------------------------------
 def test_sampler_coordinates_round_trip_and_jacobian(mock89):
-    from mwlib.df import Posterior
+    from mwlib.eh16.posterior import Posterior
 
     post = Posterior(mock89, SCENARIOS["VI"])
     theta = np.array([[33.0, 0.5, 0.2], [40.0, 0.3, -0.3], [28.0, 0.7, 0.6]])
@@ -178,7 +180,7 @@ def test_sampler_coordinates_round_trip_and_jacobian(mock89):
 
 def test_marginal_sampler_matches_grid_posterior_for_wide_gamma_prior():
     """Scenario IV has a long ridge towards gamma -> 0 (EH16 Fig. 7): compare with a brute-force grid."""
-    from mwlib.df import Posterior
+    from mwlib.eh16.posterior import Posterior
 
     data = make_mock(89, 18, seed=2, selection="outermost")
     post = Posterior(data, SCENARIOS["IV"])
@@ -186,7 +188,7 @@ def test_marginal_sampler_matches_grid_posterior_for_wide_gamma_prior():
     lp = post.log_prob_marginal(np.column_stack([phi0.ravel(), gamma.ravel()])).reshape(phi0.shape)
     w = np.exp(lp - lp.max())
     w /= w.sum()
-    res = fit(data, SCENARIOS["IV"], seed=9)
+    res = fit(data, SCENARIOS["IV"], rng=np.random.default_rng(9))
     for name, grid in (("phi0", phi0), ("gamma", gamma)):
         mean = (w * grid).sum()
         sd = np.sqrt((w * grid**2).sum() - mean**2)

@@ -48,7 +48,7 @@ def test_errors_propagate():
 
 
 def test_sweep_fit_task_on_a_mock():
-    from mwlib import df
+    from mwlib.eh16 import model, scenario_fits
 
     rng = np.random.default_rng(3)
     mock = df_mocks.sample_power_law_df(60, 40.0, 0.5, 3.5, 0.2, 1.0, 100.0, rng)
@@ -56,12 +56,12 @@ def test_sweep_fit_task_on_a_mock():
     task = {"scenario": "I", "seed": 0, "label": "x", "r_min_kpc": 5.0, "radii_kpc": (50.0,),
             "profile_r_kpc": [10.0, 100.0],
             "tracers": {k: mock[k] for k in ("r", "vr", "vt")}, "fit_kwargs": {"ess_min": 200.0}}
-    out = sweeps.run_sweep(df.sweep_fit, [task], max_workers=1, progress=False)[0]
+    out = sweeps.run_sweep(scenario_fits.sweep_fit, [task], max_workers=1, progress=False)[0]
     kept = mock["r"] > 5.0
     assert out["label"] == "x" and out["scenario"] == "I"
     assert out["n_tracers"] == kept.sum()
     assert out["incomplete_fraction"] == pytest.approx(np.isnan(mock["vt"][kept]).mean())
-    truth = df.mass_enclosed(50.0, 40.0, 0.5)
+    truth = model.mass_enclosed(50.0, 40.0, 0.5)
     q = out["mass_at"][50.0]
     assert q["q2.5"] < truth < q["q97.5"]
-    assert out["profile"]["mass_msun"].shape == (len(df.PROFILE_PERCENTILES), 2)
+    assert out["profile"]["mass_msun"].shape == (len(scenario_fits.PROFILE_PERCENTILES), 2)

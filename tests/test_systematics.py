@@ -8,9 +8,7 @@ import numpy as np
 import pytest
 from astropy.table import Table
 
-from mwlib import halo
-from mwlib.bird22 import dispersion
-from mwlib.bird22 import halo_mocks, jeans, systematics
+from mwlib.bird22 import dispersion, halo_mocks, jeans, samples, systematics
 from mwlib.core.constants import G_KPC_KMS2_PER_MSUN as G
 
 QUICK = {"n_draws": 50, "n_jeans_mc": 20, "n_boot": 20, "sigma": dict(n_walkers=32, n_steps=300, n_burn=100),
@@ -18,17 +16,16 @@ QUICK = {"n_draws": 50, "n_jeans_mc": 20, "n_boot": 20, "sigma": dict(n_walkers=
 
 
 @pytest.fixture(scope="module")
-def bhb(tmp_path_factory):
+def bhb():
     mock = halo_mocks.make_halo_mock(halo_mocks.BHB_MOCK, np.random.default_rng(31), n_stars=1500)
     t = mock.table
-    r, v, cov = halo.galactocentric_kinematics(t, halo.coords.BIRD22_SUN, 50, np.random.default_rng(32), 1)
-    sample = halo.HaloSample("bhb_mock", "bhb", t, tuple(dispersion.BHB_EDGES_KPC), mock.truth, r, v, cov, None, 0)
+    kin = samples.compute_kinematics(t, rng=np.random.default_rng(32), n_draws=50)
+    sample = samples.HaloSample("bhb_mock", "bhb", t, kin, mock.truth, None, False)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
-        disp = dispersion.bin_dispersions(r, v, cov, sample.edges_kpc, on_sparse="flag")
-    ok = np.asarray(disp["ok"])
-    fit = dispersion.fit_sigma_r_exponential(disp["r_median_kpc"][ok], disp["sigma_r_kms"][ok],
-                                             disp["sigma_r_err_kms"][ok], rng=np.random.default_rng(3), **QUICK["sigma"])
+        disp = dispersion.bin_dispersions(sample.r_kpc, sample.v_kms, sample.v_cov, sample.edges_kpc,
+                                          on_sparse="flag")
+    fit = dispersion.fit_sigma_profile(disp, rng=np.random.default_rng(3), **QUICK["sigma"])
     return sample, disp, fit
 
 
@@ -113,3 +110,38 @@ def test_variants_rerun_the_chain(bhb):
     expect = np.mean([r["median_bin_change_pct"] for r in summary if r["test"].startswith("alpha_out")])
     assert systematics.mean_change(summary, [sample.name], "alpha_out", "median_bin_change_pct") == pytest.approx(expect)
     assert np.isnan(systematics.mean_change(summary, ["absent"], "alpha_out", "median_bin_change_pct"))
+
+
+def _hand_run(variant, factor, m200, *, outer_only=False):
+    """A hand-made run_variant result: baseline masses 1-4e11 at 10-40 kpc times ``factor`` (beyond the BHB break at
+    22 kpc only if ``outer_only``), and M200 [Msun] for both methods."""
+    r = np.array([10.0, 20.0, 30.0, 40.0])
+    base = 1e11 * np.arange(1.0, 5.0)
+    mass = base * np.where(r > 22.0, factor, 1.0) if outer_only else base * factor
+    profile = Table({"r_lo_kpc": r - 5, "r_hi_kpc": r + 5, "n_stars": np.full(4, 100), "r_mass_kpc": r,
+                     "mass_msun": mass, "mass_err_msun": 0.1 * mass, "ok": np.ones(4, bool)})
+    return {"sample": "s", "variant": variant, "profiles": {"jeans": profile, "tme": profile.copy()},
+            "nfw": {m: {"M200": {"p50": m200}} for m in ("jeans", "tme")}}
+
+
+def test_summarize_by_hand_and_prior_bound_m200_is_nan():
+    density = samples.paper_density("bhb")
+    runs = [_hand_run("baseline", 1.0, 1e12),
+            _hand_run("distance x0.9", 0.8, 0.7e12), _hand_run("distance x1.1", 1.2, 1.3e12),
+            _hand_run("alpha_out -1", 0.9, 0.9e12, outer_only=True),
+            _hand_run("alpha_out +1", 1.1, 2.0 * systematics.M200_AT_PRIOR_BOUND_MSUN, outer_only=True),
+            _hand_run("no mean-velocity correction", 1.05, 1.1e12)]
+    summary = systematics.summarize(runs, {"s": density})
+    rows = {(r["method"], r["test"].split(" ")[0]): r for r in summary}
+    assert len(summary) == 6 and set(summary["method"]) == {"jeans", "tme"}
+    for method in ("jeans", "tme"):
+        d = rows[(method, "distance")]
+        assert d["median_bin_change_pct"] == pytest.approx(20.0) and d["last_bin_change_pct"] == pytest.approx(20.0)
+        assert d["m200_change_pct"] == pytest.approx(30.0)  # 50 |1.3 - 0.7| / 1
+        a = rows[(method, "alpha_out")]
+        assert a["median_bin_change_pct"] == pytest.approx(10.0)  # over the bins beyond the break only
+        assert np.isnan(a["m200_change_pct"])  # one of the two fits ran into its prior bound
+        m = rows[(method, "mean-velocity")]
+        assert m["median_bin_change_pct"] == pytest.approx(5.0) and m["m200_change_pct"] == pytest.approx(10.0)
+    assert systematics.mean_change(summary, ["s"], "distance", "m200_change_pct") == pytest.approx(30.0)
+    assert np.isnan(systematics.mean_change(summary, ["s"], "alpha_out", "m200_change_pct"))

@@ -92,7 +92,7 @@ def test_mean_subtraction_removes_bulk_motion(mock):
 @pytest.mark.parametrize("mode", ["bin", "cumulative"])
 def test_tme_profile_recovers_each_bin(mock, mode):
     r, vr, alpha, beta, gamma = mock
-    t = tme_profile(r, vr, KG_EDGES_KPC, alpha, beta, gamma, n_boot=100, seed=3, mode=mode)
+    t = tme_profile(r, vr, KG_EDGES_KPC, alpha, beta, gamma, n_boot=100, rng=np.random.default_rng(3), mode=mode)
     truth = true_mass(t["r_mass_kpc"], gamma)
     rel = t["mass_msun"] / truth - 1
     pull = (t["mass_msun"] - truth) / t["mass_err_msun"]
@@ -110,20 +110,20 @@ def test_tme_profile_r_eval_and_per_bin_beta(mock):
     r, vr, alpha, beta, gamma = mock
     nb = len(KG_EDGES_KPC) - 1
     t_edge = tme_profile(r, vr, KG_EDGES_KPC, lambda x: np.full_like(x, alpha), np.full(nb, beta),
-                         gamma, n_boot=20, seed=1, r_eval="edge")
+                         gamma, n_boot=20, r_eval="edge", rng=np.random.default_rng(1))
     assert np.allclose(t_edge["r_mass_kpc"], KG_EDGES_KPC[1:])
     assert np.allclose(t_edge["mass_msun"] / true_mass(t_edge["r_mass_kpc"], gamma), 1, atol=0.06)
     t_med = tme_profile(r, vr, KG_EDGES_KPC, alpha, lambda x: np.full_like(x, beta), gamma,
-                        n_boot=20, seed=1, r_eval="median")
+                        n_boot=20, r_eval="median", rng=np.random.default_rng(1))
     assert np.allclose(t_med["r_mass_kpc"], t_med["r_median_kpc"])
     assert np.allclose(t_med["mass_msun"] / true_mass(t_med["r_mass_kpc"], gamma), 1, atol=0.06)
 
 
 def test_tme_profile_reproducible_and_seed_dependent(mock):
     r, vr, alpha, beta, gamma = mock
-    a = tme_profile(r[:5000], vr[:5000], KG_EDGES_KPC, alpha, beta, n_boot=50, seed=11)
-    b = tme_profile(r[:5000], vr[:5000], KG_EDGES_KPC, alpha, beta, n_boot=50, seed=11)
-    c = tme_profile(r[:5000], vr[:5000], KG_EDGES_KPC, alpha, beta, n_boot=50, seed=12)
+    a = tme_profile(r[:5000], vr[:5000], KG_EDGES_KPC, alpha, beta, n_boot=50, rng=np.random.default_rng(11))
+    b = tme_profile(r[:5000], vr[:5000], KG_EDGES_KPC, alpha, beta, n_boot=50, rng=np.random.default_rng(11))
+    c = tme_profile(r[:5000], vr[:5000], KG_EDGES_KPC, alpha, beta, n_boot=50, rng=np.random.default_rng(12))
     assert np.array_equal(a["mass_err_msun"], b["mass_err_msun"])
     assert not np.array_equal(a["mass_err_msun"], c["mass_err_msun"])
     assert np.array_equal(a["mass_msun"], c["mass_msun"])  # the point estimate uses no random draws
@@ -144,10 +144,10 @@ def test_bad_inputs_raise(mock):
     with pytest.raises(ValueError, match="alpha \\+ gamma - 2 beta"):
         tme_mass(r, vr, 0.3, 0.9)
     with pytest.raises(ValueError, match="one value per bin"):
-        tme_profile(r, vr, KG_EDGES_KPC, alpha, [0.1, 0.2])
+        tme_profile(r, vr, KG_EDGES_KPC, alpha, [0.1, 0.2], rng=np.random.default_rng(0))
     with pytest.raises(ValueError, match="mode"):
-        tme_profile(r, vr, KG_EDGES_KPC, alpha, beta, mode="shell")
+        tme_profile(r, vr, KG_EDGES_KPC, alpha, beta, mode="shell", rng=np.random.default_rng(0))
     with pytest.raises(ValueError, match="<= 10 stars"):
-        tme_profile(r[:30], vr[:30], KG_EDGES_KPC, alpha, beta)
-    flagged = tme_profile(r[:300], vr[:300], KG_EDGES_KPC, alpha, beta, on_sparse="flag", n_boot=10)
+        tme_profile(r[:30], vr[:30], KG_EDGES_KPC, alpha, beta, rng=np.random.default_rng(0))
+    flagged = tme_profile(r[:300], vr[:300], KG_EDGES_KPC, alpha, beta, on_sparse="flag", n_boot=10, rng=np.random.default_rng(0))
     assert not np.all(flagged["ok"]) and np.all(np.isnan(flagged["mass_msun"][~flagged["ok"]]))

@@ -42,7 +42,7 @@ def main() -> None:
     env = ["# conda / Binder environment with the same pins as requirements.txt",
            "# (tests/test_environment.py checks that the two agree).",
            "name: mw-mass-supplement", "channels:", "  - conda-forge", "dependencies:", "  - python=3.11",
-           "  - pip", "  - pip:", *[f"      - {line}" for line in direct + rest], "      - -e ."]
+           "  - pip", "  - pip:", *[f"      - {line}" for line in direct + rest]]
     (ROOT / "environment.yml").write_text("\n".join(env) + "\n")
     print(f"pinned {len(direct)} direct and {len(rest)} other packages")
 

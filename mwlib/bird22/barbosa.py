@@ -59,23 +59,28 @@ def read_barbosa_bhb(path: str | os.PathLike) -> Table:
 def barbosa_to_halo_table(
     raw: Table,
     *,
-    distance: Literal["gr", "ur"] = "gr",
+    distance: Literal["gr", "ur", "xue"] = "gr",
     distance_err_frac: float | None = 0.10,
     sample: str = "bhb_barbosa",
 ) -> Table:
     """Barbosa et al. (2022) columns -> the halo-star format.
 
-    * distance: ``dist_gr`` or ``dist_ur`` (pc -> kpc), the (g-r) or (u-r) calibration;
+    * distance: ``dist_gr`` or ``dist_ur`` (pc -> kpc), the (g-r) or (u-r) calibration, or ``dist_xue``, the
+      Xue et al. (2008) distance of a cross-matched star (:func:`mwlib.bird22.xue2008.match_to_barbosa`);
     * distance error: ``distance_err_frac`` x distance (Bird et al. 2022 quote 10 per cent
       for their BHB stars, Section 4.3) or, if None, the file's ``dist_*_unc`` (which
       propagate only the absolute-magnitude calibration and are ~1-2 per cent);
     * the file has no proper-motion correlation: ``pm_corr`` = 0; no [Fe/H] column;
     * ``survey`` = "SEGUE"; ``probability`` (per cent) is kept as an extra column.
     """
-    if distance not in ("gr", "ur"):
-        raise ValueError(f"distance must be 'gr' or 'ur', got {distance!r}")
+    if distance not in ("gr", "ur", "xue"):
+        raise ValueError(f"distance must be 'gr', 'ur' or 'xue', got {distance!r}")
+    if f"dist_{distance}" not in raw.colnames:
+        raise KeyError(f"no column dist_{distance}: cross-match with mwlib.bird22.xue2008.match_to_barbosa first")
     dist_kpc = np.asarray(raw[f"dist_{distance}"], float) / 1000.0
     if distance_err_frac is None:
+        if distance == "xue":
+            raise ValueError("the Xue et al. (2008) table lists no distance errors: give distance_err_frac")
         dist_err = np.asarray(raw[f"dist_{distance}_unc"], float) / 1000.0
     else:
         if not distance_err_frac >= 0:

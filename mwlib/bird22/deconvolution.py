@@ -204,7 +204,8 @@ def _neg_log_likelihood(theta: np.ndarray, x: np.ndarray, s6: np.ndarray) -> tup
 
 
 def deconvolve(v: np.ndarray, cov: np.ndarray, *, tol: float = 1e-6, max_iter: int = 10_000) -> Deconvolution:
-    """Maximum-likelihood mean and intrinsic covariance of noisy 3-D data (module docstring).
+    """Maximum-likelihood mean and intrinsic covariance of noisy 3-D data: the one-component extreme
+    deconvolution of Bird et al. (2022) Sections 2.1 and 4.4 (module docstring).
 
     Parameters
     ----------

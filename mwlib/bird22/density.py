@@ -38,7 +38,7 @@ import numpy as np
 from scipy.optimize import minimize
 from scipy.special import exprel
 
-from mwlib.core.sampling import run_seeded_ensemble
+from mwlib.core.ensemble import run_seeded_ensemble
 
 __all__ = [
     "BrokenPowerLaw",
@@ -250,7 +250,7 @@ def fit_broken_power_law(
     log_space: bool = True,
     progress: bool = False,
 ) -> BrokenPowerLawFit:
-    """emcee fit of a broken power law to a spherically averaged density profile (Section 4.2).
+    """Bird et al. (2022) Section 4.2: emcee fit of a broken power law to a spherically averaged density profile (Section 4.2).
 
     Give exactly one of ``r_kpc`` (densities sampled at these radii, e.g. sphere averages from
     :func:`shell_average`) or ``edges_kpc`` (densities averaged over the shells between these edges;
@@ -510,3 +510,19 @@ def adjust_inner_slope(
         if float(vcirc_at_sun_fn(alpha)) < vcirc_max_kms:
             return alpha
         k += 1
+
+
+def fit_star_counts(r_kpc: np.ndarray, r_min_kpc: float, r_max_kpc: float, *, rng: np.random.Generator,
+                    n_shells: int = 12, **settings: int) -> tuple[tuple[np.ndarray, np.ndarray, np.ndarray],
+                                                                   BrokenPowerLawFit]:
+    """Number densities of the stars in ``n_shells`` logarithmic shells between the radii given and the broken
+    power-law fit to them (the model averaged exactly over each shell; shells without stars are fitted at their
+    geometric-mean radii). No selection function: this is the density of the sample, a diagnostic of it, not
+    of the halo (Bird et al. fit the shells of published models, Section 4.2). Returns ((edges, rho, rho_err),
+    fit)."""
+    edges = np.geomspace(r_min_kpc, r_max_kpc, int(n_shells) + 1)
+    rho, rho_err = shell_densities(r_kpc, edges)
+    good = rho > 0
+    fit = fit_broken_power_law(rho[good], rho_err[good], edges_kpc=edges if good.all() else None,
+                               r_kpc=None if good.all() else np.sqrt(edges[:-1] * edges[1:])[good], rng=rng, **settings)
+    return (edges, rho, rho_err), fit

@@ -29,7 +29,7 @@ from astropy.table import Table
 from scipy.optimize import least_squares
 
 from mwlib.bird22.deconvolution import deconvolve
-from mwlib.core.sampling import run_seeded_ensemble
+from mwlib.core.ensemble import run_seeded_ensemble
 
 __all__ = [
     "KG_EDGES_KPC",
@@ -293,13 +293,23 @@ class ExponentialSigmaFit:
         """Eq. (3) at the 50th-percentile parameters, (km/s)^2/kpc."""
         return dsigma2_dr_exponential(r_kpc, self.sigma0_kms[1], self.h_r_kpc[1])
 
-    def sigma_r_band(self, r_kpc: np.ndarray, q: tuple[float, ...] = (16, 50, 84)) -> np.ndarray:
-        """Posterior percentiles of sigma_r(r), shape (len(q), len(r))."""
-        return _percentile_band(sigma_r_exponential, r_kpc, self.samples, q)
+    def _band_draws(self, max_draws: int | None) -> np.ndarray:
+        # an evenly strided subset: a band for a figure needs ~1e4 draws, not the 1e6 of the full chains
+        if max_draws is None or self.samples.shape[0] <= max_draws:
+            return self.samples
+        return self.samples[:: -(-self.samples.shape[0] // max_draws)]
 
-    def dsigma2_dr_band(self, r_kpc: np.ndarray, q: tuple[float, ...] = (16, 50, 84)) -> np.ndarray:
-        """Posterior percentiles of d sigma_r^2/dr on a radius grid, shape (len(q), len(r))."""
-        return _percentile_band(dsigma2_dr_exponential, r_kpc, self.samples, q)
+    def sigma_r_band(self, r_kpc: np.ndarray, q: tuple[float, ...] = (16, 50, 84),
+                     max_draws: int | None = 20000) -> np.ndarray:
+        """Posterior percentiles of sigma_r(r), shape (len(q), len(r)), from at most ``max_draws`` evenly strided
+        posterior draws (None: all)."""
+        return _percentile_band(sigma_r_exponential, r_kpc, self._band_draws(max_draws), q)
+
+    def dsigma2_dr_band(self, r_kpc: np.ndarray, q: tuple[float, ...] = (16, 50, 84),
+                        max_draws: int | None = 20000) -> np.ndarray:
+        """Posterior percentiles of d sigma_r^2/dr on a radius grid, shape (len(q), len(r)), from at most
+        ``max_draws`` evenly strided posterior draws (None: all)."""
+        return _percentile_band(dsigma2_dr_exponential, r_kpc, self._band_draws(max_draws), q)
 
 
 def _exp_start(r: np.ndarray, sig: np.ndarray, err: np.ndarray, h_max: float) -> np.ndarray:
@@ -329,7 +339,7 @@ def fit_sigma_r_exponential(
     h_r_max_kpc: float = H_R_MAX_KPC,
     progress: bool = False,
 ) -> ExponentialSigmaFit:
-    """emcee fit of sigma_r(r) = sigma_0 exp(-r/h_r) to binned dispersions (Section 2.1, Eqs. 2-3).
+    """Bird et al. (2022) Eqs. 2-3: emcee fit of sigma_r(r) = sigma_0 exp(-r/h_r) to binned dispersions (Section 2.1, Eqs. 2-3).
 
     Likelihood: independent Gaussians, sigma_r_err_kms per bin. Priors: flat, sigma_0 > 0 and
     0 < h_r < ``h_r_max_kpc``. Walkers start in a 0.1 per cent ball around the least-squares fit.
@@ -373,3 +383,75 @@ def fit_sigma_r_exponential(
         n_steps=n_steps,
         n_burn=n_burn,
     )
+
+
+# =================================================================================================
+# Products of notebook 02: binned dispersions and the sigma_r fits
+# =================================================================================================
+#: Posterior samples of each sigma_r fit kept for the Jeans Monte Carlo of notebooks 03 and 06 (evenly
+#: thinned from the paper's 10^6: 100 realizations draw from them, and percentile bands need far fewer).
+SIGMA_FIT_SAMPLES_KEPT: int = 20_000
+SIGMA_FITS = "halo_sigma_fits.json"
+SIGMA_FIT_SAMPLES = "local/halo_sigma_fit_samples.npz"
+_DISPERSION_SPECS_FLOAT = ("r_lo_kpc", "r_hi_kpc", "r_median_kpc", "mean_vr_kms", "mean_vtheta_kms", "mean_vphi_kms",
+                           "sigma_r_kms", "sigma_theta_kms", "sigma_phi_kms", "sigma_r_err_kms", "sigma_theta_err_kms",
+                           "sigma_phi_err_kms", "beta", "beta_err")
+
+
+def dispersion_product(sample: str) -> str:
+    return f"halo_{sample}_dispersion.csv"
+
+
+def write_dispersions(run, sample: str, table: Table) -> None:
+    """``results/halo_<sample>_dispersion.csv`` (the 3x3 covariances are dropped: sigma and beta carry them)."""
+    out = table.copy()
+    out.remove_column("cov_kms2")
+    out.meta = {}
+    for col in out.colnames:
+        if out[col].dtype.kind == "f":
+            out[col].info.format = ".10g"
+    run.write_csv(dispersion_product(sample), out)
+
+
+def read_dispersions(run, sample: str) -> Table:
+    """Notebook 02's binned dispersions of ``sample``, validated (NaN moments in flagged bins)."""
+    from mwlib.core.tables import ColumnSpec, read_validated_csv
+
+    specs = ([ColumnSpec("n_stars", "int", non_negative=True), ColumnSpec("ok", "bool"),
+              ColumnSpec("xd_converged", "bool")]
+             + [ColumnSpec(c, required=c in ("r_lo_kpc", "r_hi_kpc")) for c in _DISPERSION_SPECS_FLOAT])
+    table = read_validated_csv(run.input(dispersion_product(sample), producer="02_dispersion"), specs)
+    table.meta = {}
+    return table
+
+
+def write_sigma_fits(run, fits: dict[str, ExponentialSigmaFit]) -> None:
+    """Percentiles (``halo_sigma_fits.json``) and thinned posterior samples (``local/halo_sigma_fit_samples.npz``)."""
+    run.write_json(SIGMA_FITS, {name: {"sigma0_kms": dict(zip(("p16", "p50", "p84"), map(float, f.sigma0_kms))),
+                                       "h_r_kpc": dict(zip(("p16", "p50", "p84"), map(float, f.h_r_kpc))),
+                                       "acceptance_fraction": float(f.acceptance_fraction),
+                                       "n_walkers": f.n_walkers, "n_steps": f.n_steps, "n_burn": f.n_burn}
+                                for name, f in fits.items()})
+    kept = {name: f.samples[:: max(1, f.samples.shape[0] // SIGMA_FIT_SAMPLES_KEPT)][:SIGMA_FIT_SAMPLES_KEPT]
+            for name, f in fits.items()}
+    run.write_npz(SIGMA_FIT_SAMPLES, **kept)
+
+
+def read_sigma_fits(run) -> dict[str, ExponentialSigmaFit]:
+    """Notebook 02's sigma_r fits (percentiles of the full chains, thinned samples)."""
+    summary = run.read_json(SIGMA_FITS, producer="02_dispersion")
+    with np.load(run.input(SIGMA_FIT_SAMPLES, producer="02_dispersion")) as stored:
+        samples = {name: stored[name] for name in stored.files}
+    return {name: ExponentialSigmaFit(samples=samples[name],
+                                      sigma0_kms=np.array([s["sigma0_kms"][k] for k in ("p16", "p50", "p84")]),
+                                      h_r_kpc=np.array([s["h_r_kpc"][k] for k in ("p16", "p50", "p84")]),
+                                      acceptance_fraction=s["acceptance_fraction"], n_walkers=s["n_walkers"],
+                                      n_steps=s["n_steps"], n_burn=s["n_burn"])
+            for name, s in summary.items()}
+
+
+def fit_sigma_profile(table: Table, *, rng: np.random.Generator, **settings: int) -> ExponentialSigmaFit:
+    """The exponential sigma_r(r) fit (Eqs. 2-3) to the usable bins of one dispersion table."""
+    ok = np.asarray(table["ok"], bool)
+    return fit_sigma_r_exponential(np.asarray(table["r_median_kpc"])[ok], np.asarray(table["sigma_r_kms"])[ok],
+                                   np.asarray(table["sigma_r_err_kms"])[ok], rng=rng, **settings)

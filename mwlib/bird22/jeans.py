@@ -123,14 +123,13 @@ def _slope_at(alpha: SlopeLike, r_kpc: np.ndarray) -> np.ndarray:
     return a
 
 
-def _rngs(seed: int | np.random.Generator) -> tuple[np.random.Generator, np.random.Generator]:
+def _rngs(rng: np.random.Generator) -> tuple[np.random.Generator, np.random.Generator]:
     """Independent generators for the sigma_r fit and the Monte Carlo (so passing a fit in does
     not change the Monte Carlo draws)."""
-    if isinstance(seed, np.random.Generator):
-        a, b = seed.spawn(2)
-        return a, b
-    a, b = np.random.SeedSequence(seed).spawn(2)
-    return np.random.default_rng(a), np.random.default_rng(b)
+    if not isinstance(rng, np.random.Generator):
+        raise TypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
+    a, b = rng.spawn(2)
+    return a, b
 
 
 def jeans_profile(
@@ -138,11 +137,11 @@ def jeans_profile(
     v_kms: np.ndarray,
     edges_kpc: np.ndarray,
     alpha: SlopeLike,
-    seed: int | np.random.Generator = 0,
+    *,
+    rng: np.random.Generator,
     v_cov: np.ndarray | None = None,
     n_mc: int = JEANS_N_MC,
     sigma_fit: ExponentialSigmaFit | None = None,
-    *,
     dispersions: Table | None = None,
     n_walkers: int = SIGMA_FIT_N_WALKERS,
     n_steps: int = SIGMA_FIT_N_STEPS,
@@ -161,7 +160,7 @@ def jeans_profile(
     edges_kpc : radial bin edges (e.g. ``dispersion.KG_EDGES_KPC``).
     alpha : positive tracer slope: a number or a callable alpha(r_kpc), e.g.
         ``density.BrokenPowerLaw(...).slope``; evaluated at each bin's median radius.
-    seed : integer seed or Generator for the sigma_r fit (if not given) and the Monte Carlo.
+    rng : the generator of the sigma_r fit (if not given) and of the Monte Carlo.
     v_cov : (N, 3, 3) per-star velocity error covariances in (km/s)^2; None = no errors.
     n_mc : Monte Carlo realisations for the errors (Section 2.1: 100).
     sigma_fit : a precomputed :class:`~mwlib.bird22.dispersion.ExponentialSigmaFit`; if None the fit is run
@@ -188,7 +187,7 @@ def jeans_profile(
         raise TypeError("sigma_fit must be an mwlib.bird22.dispersion.ExponentialSigmaFit")
     if derivative not in DERIVATIVES:
         raise ValueError(f"derivative must be one of {DERIVATIVES}; got {derivative!r}")
-    fit_rng, mc_rng = _rngs(seed)
+    fit_rng, mc_rng = _rngs(rng)
 
     if dispersions is None:
         r = np.asarray(r_kpc, dtype=float)
@@ -272,3 +271,19 @@ def jeans_profile(
         sigma_fit_walkers_steps_burn=[sigma_fit.n_walkers, sigma_fit.n_steps, sigma_fit.n_burn],
     )
     return (t, sigma_fit) if return_fit else t
+
+
+def innermost_bin_vcirc(dispersions: Table, sigma_fit: ExponentialSigmaFit, density_with_alpha_in) -> Callable[[float], float]:
+    """v_circ [km/s] at the innermost bin's median radius from Eq. 1, as a function of the inner slope:
+    the bin's dispersions, the exponential fit's d sigma_r^2/dr and ``density_with_alpha_in(alpha_in).slope``.
+    The rule of Section 4.2 (:func:`mwlib.bird22.density.adjust_inner_slope`) lowers alpha_in until it is
+    below 250 km/s "near the Sun"."""
+    r0 = float(dispersions["r_median_kpc"][0])
+    s = {c: float(dispersions[f"sigma_{c}_kms"][0]) for c in ("r", "theta", "phi")}
+    ds2 = float(sigma_fit.dsigma2_dr_best(r0))
+
+    def vcirc(alpha_in: float) -> float:
+        slope = density_with_alpha_in(alpha_in).slope(r0)
+        return float(circular_velocity(r0, jeans_mass(r0, s["r"], s["theta"], s["phi"], ds2, slope)))
+
+    return vcirc

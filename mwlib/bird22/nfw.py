@@ -57,7 +57,7 @@ from scipy.special import gamma as gamma_fn
 from scipy.special import gammainc
 
 from mwlib.core.constants import G_KPC_KMS2_PER_MSUN
-from mwlib.core.sampling import run_seeded_ensemble
+from mwlib.core.ensemble import run_seeded_ensemble
 
 __all__ = [
     "H0_KMS_PER_MPC",
@@ -136,7 +136,7 @@ def _disk_mass_enclosed_quadrature(
 
 @dataclass(frozen=True)
 class BaryonModel:
-    """Bulge (power law with exponential cut-off) + Miyamoto-Nagai disk, physical units.
+    """Bird et al. (2022) Eqs. 6-7: bulge (power law with exponential cut-off) + Miyamoto-Nagai disk, physical units.
 
     Defaults are the values printed in Bird et al. (2022) Section 2.3. ``grid_kpc`` is the log grid
     on which M_b(<r) is tabulated once (lazily, on first use) and interpolated.
@@ -310,7 +310,8 @@ def nfw_mass_enclosed(
     c: np.ndarray,
     h0_kms_per_mpc: float = H0_KMS_PER_MPC,
 ) -> np.ndarray:
-    """Eq. 8: M_NFW(<r) = 4 pi rho_0 rs^3 m(r/rs) = M200 m(r/rs)/m(c), rs = r200/c; broadcasts."""
+    """Bird et al. (2022) Eqs. 8-13: M_NFW(<r) = 4 pi rho_0 rs^3 m(r/rs) = M200 m(r/rs)/m(c), with rho_0 = rho_crit
+    delta_c (Eqs. 9-11), rs = r200/c (Eq. 12) and M200 from r200 (Eq. 13); broadcasts."""
     r = np.asarray(r_kpc, dtype=float)
     r200 = np.asarray(r200_kpc, dtype=float)
     c = np.asarray(c, dtype=float)
@@ -387,7 +388,7 @@ def fit_nfw(
     mass_msun: np.ndarray,
     mass_err_msun: np.ndarray,
     *,
-    seed: int | np.random.Generator = 0,
+    rng: np.random.Generator,
     baryons: BaryonModel = PAPER_BARYONS,
     fit_to: str = "dark",
     n_walkers: int = NFW_FIT_N_WALKERS,
@@ -399,12 +400,12 @@ def fit_nfw(
     h0_kms_per_mpc: float = H0_KMS_PER_MPC,
     progress: bool = False,
 ) -> NFWFit:
-    """emcee fit of an NFW halo (r200, c) to a measured enclosed-mass profile (Section 2.3).
+    """Bird et al. (2022) Section 2.3: emcee fit of an NFW halo (r200, c) to a measured enclosed-mass profile (Section 2.3).
 
     Parameters
     ----------
     r_kpc, mass_msun, mass_err_msun : radii, measured total M(<r) and its (symmetric) errors.
-    seed : integer seed or Generator; walkers start from it, emcee's RandomState is seeded from it.
+    rng : the generator; walkers start from it, emcee's RandomState is seeded from it.
     baryons : the bulge + disk model subtracted from / added to the data.
     fit_to : ``"dark"`` (default, Bird: Gaussian likelihood for M - M_b against M_NFW) or
         ``"total"`` (M against M_b + M_NFW). With error-free baryons both give the same chi^2;
@@ -434,7 +435,8 @@ def fit_nfw(
     v_lo, v_hi = vcirc_prior_kms
     if not (0 <= v_lo < v_hi):
         raise ValueError("vcirc_prior_kms must be (low, high) with 0 <= low < high")
-    rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+    if not isinstance(rng, np.random.Generator):
+        raise TypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
 
     m_b = baryons.mass_enclosed(r)
     if fit_to == "dark":
@@ -532,7 +534,7 @@ def weighted_average(
     *,
     weighting: str = "inverse_error",
 ) -> tuple[float, float]:
-    """Error-weighted mean of measurements with (possibly asymmetric) errors, and its error.
+    """Bird et al. (2022) Section 4.6: Error-weighted mean of measurements with (possibly asymmetric) errors, and its error.
 
     Each measurement's error is s = (lower + upper)/2 (``upper_err`` None: symmetric).
     ``weighting="inverse_error"`` (default) uses w = 1/s, which reproduces the Section 4.6 averages

@@ -68,3 +68,6 @@ BIRD22_RESULTS = {
     ("KG sample", "n_stars"): _q(10762, None, None, None, "Sec. 4.1 (3 < r < 105 kpc)"),
     ("BHB sample", "n_stars"): _q(2526, None, None, None, "Sec. 4.1 (4 < r < 60 kpc)"),
 }
+
+#: Section 4.1: the smooth-halo samples (stars, r_min, r_max [kpc]).
+BIRD22_SAMPLES: dict[str, tuple[int, float, float]] = {"kgiant": (10762, 3.0, 105.0), "bhb": (2526, 4.0, 60.0)}

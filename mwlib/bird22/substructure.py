@@ -35,6 +35,7 @@ The smooth mocks of :mod:`mwlib.bird22.halo_mocks` measure the false-positive ra
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 from functools import lru_cache
 
 import astropy.units as u
@@ -44,6 +45,7 @@ from astropy.coordinates.matrix_utilities import rotation_matrix
 from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 from scipy.spatial import cKDTree
+from astropy.table import Table
 from scipy.stats import poisson
 
 from mwlib.core import coords
@@ -122,7 +124,7 @@ def energy_mwpotential2014(position_kpc: np.ndarray, velocity_kms: np.ndarray) -
 @lru_cache(maxsize=4)
 def sgr_orbit(sun: coords.SolarParameters = coords.BIRD22_SUN) -> dict[str, np.ndarray]:
     """Position, velocity and angular momentum of the Sgr dwarf (galpy's catalogue, Helmi+2018)."""
-    from mwlib.eh16.galpy_clusters import load_galpy_named_objects
+    from mwlib.core.named_objects import load_galpy_named_objects
 
     s = load_galpy_named_objects()["Sgr"]
     pos, vel = coords.galactocentric_phase_space(
@@ -317,3 +319,38 @@ def clean_substructure(
         sgr=sgr, iom_group=groups.labels, substructure=sgr | groups.in_group,
         groups=groups, features=features,
     )
+
+
+def clean_table(table: Table, *, rng: np.random.Generator, sun: coords.SolarParameters = coords.BIRD22_SUN,
+                **kwargs: Any) -> SubstructureResult:
+    """:func:`clean_substructure` on a halo-star table (LAMOST velocities corrected first, Section 4.1)."""
+    from mwlib.bird22.halo_table import correct_vlos_offsets
+
+    t, _ = correct_vlos_offsets(table)
+    position, velocity = coords.galactocentric_phase_space(
+        t["ra"], t["dec"], t["distance_kpc"], t["pmra_masyr"], t["pmdec_masyr"], t["vlos_kms"], sun)
+    return clean_substructure(t["ra"], t["dec"], position, velocity, rng=rng, sun=sun, **kwargs)
+
+
+def with_flags(table: Table, result: SubstructureResult) -> Table:
+    """A copy of ``table`` with the columns ``sgr_member``, ``iom_group`` and ``substructure``."""
+    out = table.copy()
+    out["sgr_member"] = result.sgr
+    out["iom_group"] = result.iom_group
+    out["substructure"] = result.substructure
+    return out
+
+
+def cleaning_summary(results: dict[str, SubstructureResult], mocks: set[str]) -> Table:
+    """One row per sample: stars, Sgr candidates, compact groups and their stars, removed (for a smooth mock:
+    the false positives)."""
+    rows = []
+    for name, res in results.items():
+        s = res.summary()
+        rows.append((name, "mock: false positives" if name in mocks else "real: removed", s["stars"],
+                     s["Sgr candidates"], s["groups"], s["in integrals-of-motion groups"], s["removed (either)"],
+                     100.0 * s["removed (either)"] / s["stars"]))
+    t = Table(rows=rows, names=("sample", "kind", "stars", "Sgr candidates", "IoM groups", "in IoM groups",
+                                "flagged", "flagged [%]"))
+    t["flagged [%]"].info.format = ".1f"
+    return t

@@ -31,7 +31,6 @@ mwlib's slope convention throughout: rho ∝ r^-alpha, alpha > 0 (Bird prints -a
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
@@ -39,11 +38,10 @@ from typing import Any
 import numpy as np
 from astropy.table import Table
 
-from mwlib.bird22 import dispersion
-from mwlib.bird22 import jeans, nfw, tme
-from mwlib.core import coords
+from mwlib.bird22 import dispersion, jeans, nfw, tme
 from mwlib.bird22.density import BrokenPowerLaw
-from mwlib.halo import HaloSample, galactocentric_kinematics, nfw_fit_entry
+from mwlib.bird22.nfw_summary import M200_AT_PRIOR_BOUND_MSUN, nfw_fit_entry
+from mwlib.bird22.samples import HaloSample, compute_kinematics
 
 __all__ = [
     "DISTANCE_SCALES",
@@ -149,7 +147,8 @@ def _scaled_kinematics(sample: HaloSample, scale: float, n_draws: int, rng: np.r
     t = sample.table.copy()
     t["distance_kpc"] = np.asarray(t["distance_kpc"], float) * scale
     t["distance_err_kpc"] = np.asarray(t["distance_err_kpc"], float) * scale
-    return galactocentric_kinematics(t, coords.BIRD22_SUN, n_draws, rng, 1)
+    kin = compute_kinematics(t, rng=rng, n_draws=n_draws)
+    return kin.r_kpc, kin.v_kms, kin.v_cov
 
 
 def run_variant(task: Mapping[str, Any]) -> dict[str, Any]:
@@ -162,21 +161,19 @@ def run_variant(task: Mapping[str, Any]) -> dict[str, Any]:
         r, v, cov = _scaled_kinematics(sample, float(task["distance_scale"]), int(st["n_draws"]), rng_mc)
     else:
         r, v, cov = sample.r_kpc, sample.v_kms, sample.v_cov
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # EM convergence notes, as in notebook 02
-        disp = dispersion.bin_dispersions(r, v, cov, sample.edges_kpc, min_stars=10, on_sparse="flag")
+    disp = dispersion.bin_dispersions(r, v, cov, sample.edges_kpc, min_stars=10, on_sparse="flag")
     if not task["mean_correction"]:
         disp = without_mean_correction(disp)
     ok = np.asarray(disp["ok"], bool)
     fit = dispersion.fit_sigma_r_exponential(disp["r_median_kpc"][ok], disp["sigma_r_kms"][ok],
                                              disp["sigma_r_err_kms"][ok], rng=rng_sigma, **st["sigma"])
     density = replace(sample.density, alpha_in=float(task["alpha_in"]), alpha_out=float(task["alpha_out"]))
-    jp = jeans.jeans_profile(None, None, sample.edges_kpc, density.slope, seed=rng_jeans, n_mc=st["n_jeans_mc"],
+    jp = jeans.jeans_profile(None, None, sample.edges_kpc, density.slope, rng=rng_jeans, n_mc=st["n_jeans_mc"],
                              sigma_fit=fit, dispersions=disp)
     tp = tme.tme_profile(r, v[:, 0], sample.edges_kpc, density.slope, np.asarray(disp["beta"]),
-                         subtract_mean=bool(task["mean_correction"]), n_boot=st["n_boot"], seed=rng_tme,
+                         subtract_mean=bool(task["mean_correction"]), n_boot=st["n_boot"], rng=rng_tme,
                          on_sparse="flag")
-    fits = {m: nfw_fit_entry(nfw.fit_nfw_profile(p[np.asarray(p["ok"], bool)], seed=rng_nfw, **st["nfw"]))
+    fits = {m: nfw_fit_entry(nfw.fit_nfw_profile(p[np.asarray(p["ok"], bool)], rng=rng_nfw, **st["nfw"]))
             for m, p in (("jeans", jp), ("tme", tp))}
     keep = ("r_lo_kpc", "r_hi_kpc", "n_stars", "r_mass_kpc", "mass_msun", "mass_err_msun", "ok")
     return {"sample": sample.name, "variant": task["variant"],
@@ -197,11 +194,6 @@ def _pair_change(results: Mapping[str, Mapping[str, Any]], lo: str, hi: str, met
     if not sel.any():
         return float("nan"), float("nan")
     return float(np.median(half[sel])), float(half[np.flatnonzero(sel)[-1]])
-
-
-#: An NFW fit whose median M200 exceeds this has run into the prior bound c > 0 (no NFW + baryons
-#: model follows the profile, notebooks 03-04); its M200 changes are not defined.
-M200_AT_PRIOR_BOUND_MSUN: float = 1e13
 
 
 def _m200(run: Mapping[str, Any], method: str) -> float:
@@ -263,5 +255,5 @@ def mean_change(summary: Table, samples: Sequence[str], test: str, column: str) 
 
 
 def systematic_error(mass: float, frac: float = nfw.SYSTEMATIC_FRAC) -> float:
-    """Section 3.3's systematic error of a mass: ``frac`` (15%) of it, quoted beside the random error."""
+    """Bird et al. (2022) Section 3.3's systematic error of a mass: ``frac`` (15%) of it, quoted beside the random error."""
     return float(frac * mass)

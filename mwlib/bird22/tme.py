@@ -177,14 +177,15 @@ def tme_profile(
     gamma: float = GAMMA_POTENTIAL,
     subtract_mean: bool = True,
     n_boot: int = TME_N_BOOT,
-    seed: int | np.random.Generator = 0,
     *,
+    rng: np.random.Generator,
     mode: str = "bin",
     r_eval: str = "max",
     min_stars: int = 10,
     on_sparse: str = "raise",
 ) -> Table:
-    """Per-bin TME masses with bootstrap errors (Sections 2.2 and 4.5); see the module docstring.
+    """Bird et al. (2022) Eq. 4: per-bin TME masses with bootstrap errors (Sections 2.2 and 4.5); see the module
+    docstring.
 
     Parameters
     ----------
@@ -195,6 +196,7 @@ def tme_profile(
         or ``"median"`` (median radius of the stars used).
     min_stars : a bin (or cumulative sample) needs more than this many stars (Section 4.3).
     on_sparse : ``"raise"`` or ``"flag"`` (row kept with NaN masses and ``ok = False``).
+    rng : the generator of the bootstrap resamples.
 
     Returns
     -------
@@ -220,7 +222,8 @@ def tme_profile(
         raise ValueError("n_boot must be >= 2")
     alpha_fn = _as_slope_fn(alpha)
     beta_fn = _beta_lookup(beta, nbin)
-    rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+    if not isinstance(rng, np.random.Generator):
+        raise TypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
 
     inside = k_all >= 0
     r_in, v_in, k_in = r[inside], v[inside], k_all[inside]
@@ -302,3 +305,13 @@ def tme_profile(
         mass_err="half the 16-84 bootstrap percentile range",
     )
     return t
+
+
+def sample_tme_profile(sample, dispersions: Table, *, rng: np.random.Generator, n_boot: int = TME_N_BOOT,
+                       **kwargs) -> Table:
+    """:func:`tme_profile` of a :class:`~mwlib.bird22.samples.HaloSample` in its bins, with its kind's density
+    and each bin's beta from ``dispersions`` (notebook 02's deconvolved dispersions). Bins that notebook 02 flagged
+    as too sparse are flagged here too (``on_sparse="flag"`` unless given)."""
+    kwargs.setdefault("on_sparse", "raise" if sample.is_mock else "flag")
+    return tme_profile(sample.r_kpc, sample.v_kms[:, 0], sample.edges_kpc, sample.density.slope,
+                       np.asarray(dispersions["beta"]), n_boot=n_boot, rng=rng, **kwargs)

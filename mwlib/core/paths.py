@@ -18,12 +18,16 @@ DATA_DIR: Path = REPO_ROOT / "data"
 RESULTS_DIR: Path = REPO_ROOT / "results"
 FIGURES_DIR: Path = REPO_ROOT / "figures"
 NOTEBOOKS_DIR: Path = REPO_ROOT / "notebooks"
+#: The notebooks in the order they run (each reads only the products of those before it).
+NOTEBOOKS: tuple[str, ...] = ("01_data_prep", "02_dispersion", "03_jeans", "04_tme", "05_bayesian_df", "05b_forensics",
+                              "06_sensitivity", "07_comparison")
 
-#: The second paper's Table 3, transcribed (committed, see data/README.md).
-GC_TABLE_PATH: Path = DATA_DIR / "eadie_harris2016_table3.csv"
+#: The second paper's Table 1, transcribed (committed, see data/README.md).
+GC_TABLE_PATH: Path = DATA_DIR / "eadie_harris2016_table1.csv"
 
 HARRIS_CATALOG_NAME = "harris2010_mwgc.dat"
 BARBOSA_BHB_NAME = "barbosa2022_segue_bhb_edr3.csv"
+XUE2008_BHB_NAME = "xue2008_segue_bhb.txt"
 
 
 def external_data_dirs(explicit: str | os.PathLike | None = None) -> list[Path]:

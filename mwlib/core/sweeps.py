@@ -43,11 +43,26 @@ def run_sweep(
     if workers == 1:
         return [func(task) for task in tqdm(tasks, desc=desc, disable=not progress)]
     results: list[Any] = [None] * len(tasks)
-    with ProcessPoolExecutor(max_workers=min(workers, len(tasks))) as pool:
-        futures = {pool.submit(func, task): i for i, task in enumerate(tasks)}
-        for future in tqdm(as_completed(futures), total=len(tasks), desc=desc, disable=not progress):
-            results[futures[future]] = future.result()
+    pool = _local_pool(workers)
+    futures = {pool.submit(func, task): i for i, task in enumerate(tasks)}
+    for future in tqdm(as_completed(futures), total=len(tasks), desc=desc, disable=not progress):
+        results[futures[future]] = future.result()
     return results
+
+
+_POOLS: dict[int, ProcessPoolExecutor] = {}
+
+
+def _local_pool(workers: int) -> ProcessPoolExecutor:
+    """One pool of local processes per size, kept for the next sweep: its workers have imported the library
+    already (a few seconds each), and a notebook runs several sweeps. Shut down at interpreter exit."""
+    import atexit
+
+    pool = _POOLS.get(workers)
+    if pool is None or getattr(pool, "_broken", False):  # a crashed worker breaks a pool: start a new one
+        pool = _POOLS[workers] = ProcessPoolExecutor(max_workers=workers)
+        atexit.register(pool.shutdown)
+    return pool
 
 
 def _run_dask(func, tasks: list[Task], scheduler, progress: bool, desc: str) -> list[Any]:

@@ -54,6 +54,17 @@ class CsvRows:
         return f"{text}, column '{column}'" if column is not None else text
 
 
+def _first_undecodable_line(path: Path) -> tuple[int, str]:
+    """Line number and reason of the first line that is not UTF-8 (the text decoder reads ahead in
+    blocks, so its own error does not say which line)."""
+    for number, raw in enumerate(path.read_bytes().split(b"\n"), start=1):
+        try:
+            raw.decode("utf-8-sig" if number == 1 else "utf-8")
+        except UnicodeDecodeError as err:
+            return number, f"byte {raw[err.start]:#04x} at column {err.start + 1} is not UTF-8"
+    return 1, "not UTF-8"
+
+
 def read_csv_rows(path: str | os.PathLike) -> CsvRows:
     """Read a CSV file's header and rows as text, checking the header and the row lengths."""
     path = Path(path)
@@ -66,7 +77,10 @@ def read_csv_rows(path: str | os.PathLike) -> CsvRows:
             header = [name.strip() for name in next(reader)]
         except StopIteration:
             raise ValueError(f"{path}: the file is empty") from None
-        except (csv.Error, UnicodeDecodeError) as err:
+        except UnicodeDecodeError:
+            line, reason = _first_undecodable_line(path)
+            raise ValueError(f"{path}: line {line}: {reason}") from None
+        except csv.Error as err:
             raise ValueError(f"{path}: line 1: unreadable header ({err})") from None
         rows: list[list[str]] = []
         starts: list[int] = []
@@ -78,7 +92,10 @@ def read_csv_rows(path: str | os.PathLike) -> CsvRows:
                 starts.append(previous_end + 1)
                 rows.append(row)
                 previous_end = reader.line_num
-        except (csv.Error, UnicodeDecodeError) as err:
+        except UnicodeDecodeError:
+            line, reason = _first_undecodable_line(path)
+            raise ValueError(f"{path}: line {line}: {reason}") from None
+        except csv.Error as err:
             raise ValueError(f"{path}: line {previous_end + 1}: unreadable row ({err})") from None
     blank = [i for i, name in enumerate(header) if not name]
     if blank:

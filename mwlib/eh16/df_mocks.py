@@ -19,7 +19,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from mwlib.df import VELOCITY_UNIT_KMS, energy_exponent, is_valid, potential
+from mwlib.eh16.model import VELOCITY_UNIT_KMS, energy_exponent, is_valid, potential
 
 
 def sample_radii(n: int, alpha: float, r_min_kpc: float, r_max_kpc: float,
@@ -38,7 +38,7 @@ def sample_radii(n: int, alpha: float, r_min_kpc: float, r_max_kpc: float,
 
 def sample_power_law_df(n: int, phi0: float, gamma: float, alpha: float, beta: float,
                         r_min_kpc: float, r_max_kpc: float, rng: np.random.Generator) -> dict[str, np.ndarray]:
-    """Draw ``n`` tracers from the DF of EH16 Eq. 12 (Phi_o in 1e4 km^2/s^2, r in kpc).
+    """Eadie & Harris (2016) Eq. 12: Draw ``n`` tracers from the DF of EH16 Eq. 12 (Phi_o in 1e4 km^2/s^2, r in kpc).
 
     Returns a dict of arrays: r [kpc]; vr, vt, vtheta, vphi, v [km/s]; x, y, z [kpc]
     (isotropic positions); theta, phi [rad] (polar and azimuthal angles of the position).

@@ -13,12 +13,12 @@ from numpy.typing import ArrayLike
 
 from mwlib.core.constants import G_KPC_KMS2_PER_MSUN
 
-__all__ = ["watkins2010_mass_3d", "direct_anisotropy"]
+__all__ = ["watkins2010_mass_3d", "direct_anisotropy", "kernel_number_density"]
 
 
 def watkins2010_mass_3d(r_kpc: ArrayLike, speed_kms: ArrayLike, tracer_slope: float, beta: float,
                         potential_slope: float = 0.5, r_out_kpc: float | None = None) -> float:
-    """Watkins, Evans & An (2010) estimator from full 3D speeds (their Eq. 24), in Msun.
+    """Watkins et al. (2010) Eq. 24: Watkins, Evans & An (2010) estimator from full 3D speeds (their Eq. 24), in Msun.
 
         M(< r_out) = (alpha + gamma - 2 beta) / (G (3 - 2 beta)) r_out^(1 - gamma) <v^2 r^gamma>
 
@@ -42,8 +42,17 @@ def watkins2010_mass_3d(r_kpc: ArrayLike, speed_kms: ArrayLike, tracer_slope: fl
 
 
 def direct_anisotropy(vr_kms: ArrayLike, vtheta_kms: ArrayLike, vphi_kms: ArrayLike) -> float:
-    """beta = 1 - (sigma_theta^2 + sigma_phi^2) / (2 sigma_r^2) from sample variances (Eq. 11)."""
+    """Eadie & Harris (2016) Eq. 11: beta = 1 - (sigma_theta^2 + sigma_phi^2) / (2 sigma_r^2) from sample variances (Eq. 11)."""
     vr, vtheta, vphi = (np.asarray(v, float) for v in (vr_kms, vtheta_kms, vphi_kms))
     if not (vr.size == vtheta.size == vphi.size >= 2) or not np.isfinite([vr, vtheta, vphi]).all():
         raise ValueError("need at least two tracers with finite (vr, vtheta, vphi)")
     return float(1 - (np.var(vtheta, ddof=1) + np.var(vphi, ddof=1)) / (2 * np.var(vr, ddof=1)))
+
+
+def kernel_number_density(r_kpc: ArrayLike, grid_kpc: ArrayLike, bandwidth_kpc: float = 1.0) -> np.ndarray:
+    """Smoothed number density n(r) = sum_i K(r - r_i) / (4 pi r^2) with a Gaussian kernel in r (EH16 Figs. 3, 11:
+    "the density function in R ... with a Gaussian kernel of bandwidth 1 kpc")."""
+    r, grid = np.asarray(r_kpc, float), np.asarray(grid_kpc, float)
+    z = (grid[:, None] - r[None, :]) / bandwidth_kpc
+    kernel = np.exp(-0.5 * z**2) / (np.sqrt(2 * np.pi) * bandwidth_kpc)
+    return kernel.sum(axis=1) / (4 * np.pi * grid**2)

@@ -1,22 +1,17 @@
 """galpy's bundled globular-cluster kinematics (Baumgardt et al. 2019; Vasiliev & Baumgardt 2021; Gaia EDR3).
 
-Read directly from ``galpy/orbit/named_objects.json`` through an explicit map from Harris (2010)
-names -- never ``Orbit.from_name``, which goes online for unknown names and ignores the
-uncertainties. Used for the sky positions of the Table 3 clusters (notebook 01) and for the
+Read from galpy's catalogue (:mod:`mwlib.core.named_objects`) through an explicit map from Harris (2010) names. Used for the sky positions of the Table 1 clusters (notebook 01) and for the
 Gaia EDR3 data-vintage test (notebook 06).
 """
 
 from __future__ import annotations
 
-import json
-import os
-import re
-from pathlib import Path
 
 import numpy as np
 from astropy.table import Table
 
 from mwlib.core import coords
+from mwlib.core.named_objects import load_galpy_named_objects, normalize_name  # re-exported for the callers
 
 #: Harris names whose galpy key differs after removing spaces/punctuation.
 HARRIS_TO_GALPY: dict[str, str] = {
@@ -33,31 +28,14 @@ HARRIS_TO_GALPY: dict[str, str] = {
 
 #: Harris clusters galpy does not list at all, and why that does not matter here.
 GALPY_ABSENT: dict[str, str] = {
-    "2MS-GC01": "no line-of-sight velocity in Table 3: excluded whatever its position",
-    "GLIMPSE01": "no line-of-sight velocity in Table 3: excluded whatever its position",
-    "GLIMPSE02": "no line-of-sight velocity in Table 3: excluded whatever its position",
+    "2MS-GC01": "no line-of-sight velocity in Table 1: excluded whatever its position",
+    "GLIMPSE01": "no line-of-sight velocity in Table 1: excluded whatever its position",
+    "GLIMPSE02": "no line-of-sight velocity in Table 1: excluded whatever its position",
     "2MS-GC02": (
-        "no proper motion; Table 3 gives cos(xi) = -0.95, which fails |cos xi| > 0.95 "
+        "no proper motion; Table 1 gives cos(xi) = -0.95, which fails |cos xi| > 0.95 "
         "(from Harris positions it is -0.91): excluded either way"
     ),
 }
-
-
-def normalize_name(name: str) -> str:
-    """galpy's matching rule: drop spaces and punctuation, lower-case."""
-    return re.sub(r"[^a-z0-9]", "", name.lower())
-
-
-def galpy_named_objects_path() -> Path:
-    import galpy
-
-    return Path(galpy.__file__).resolve().parent / "orbit" / "named_objects.json"
-
-
-def load_galpy_named_objects(path: str | os.PathLike | None = None) -> dict:
-    """Return galpy's named-object catalogue (a dict keyed by galpy's names)."""
-    with open(path or galpy_named_objects_path()) as handle:
-        return json.load(handle)
 
 
 def galpy_key(harris_name: str, catalogue: dict) -> str | None:
@@ -124,3 +102,16 @@ def galpy_gc_kinematics(sun: coords.SolarParameters = coords.EADIE16_SUN,
     return table
 
 
+
+
+def same_clusters(gc: Table, edr3: Table, catalogue: dict, which: str = "complete") -> tuple[np.ndarray, np.ndarray]:
+    """Row indices (into ``gc``, into ``edr3``) of the clusters of ``gc`` (notebook 01's product) with the flag
+    ``which`` ("complete" or "included") that galpy's EDR3 catalogue (:func:`galpy_gc_kinematics`) also lists."""
+    rows = {key: i for i, key in enumerate(edr3["galpy_key"])}
+    gc_idx, edr3_idx = [], []
+    for i in np.flatnonzero(np.asarray(gc[which], bool)):
+        j = rows.get(galpy_key(str(gc["name"][i]), catalogue))
+        if j is not None:
+            gc_idx.append(i)
+            edr3_idx.append(j)
+    return np.array(gc_idx, int), np.array(edr3_idx, int)

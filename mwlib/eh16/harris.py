@@ -36,3 +36,11 @@ def read_harris_positions(path: str | os.PathLike) -> Table:
          "r_sun_kpc": numbers[:, 2], "r_gc_kpc": numbers[:, 3]}
     )
 
+
+
+def r_sun_of(names, catalogue: Table | None) -> np.ndarray:
+    """Harris's heliocentric distance [kpc] of each named cluster (NaN where absent, or without the catalogue)."""
+    if catalogue is None:
+        return np.full(len(names), np.nan)
+    lookup = dict(zip(catalogue["name"], catalogue["r_sun_kpc"]))
+    return np.array([lookup.get(str(n), np.nan) for n in names], dtype=float)

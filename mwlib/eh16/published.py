@@ -12,7 +12,7 @@ EADIE16 = "Eadie & Harris (2016)"
 
 #: Eadie & Harris (2016), Section 3 and Section 5.6: the globular-cluster sample.
 EADIE16_SAMPLE = {
-    "n_table": (157, "Table 3: 157 Milky Way globular clusters (Harris 2010)"),
+    "n_table": (157, "Table 1: 157 Milky Way globular clusters (Harris 2010)"),
     "n_included": (89, "Section 3: 89 GCs remain in the sample"),
     "n_incomplete": (18, "Section 3: 18 of the 89 have incomplete velocities"),
     "n_complete": (71, "Section 5.5: 71 GCs have radial and tangential velocities"),

@@ -25,7 +25,8 @@ from astropy.table import Table
 from mwlib.bird22 import nfw
 from mwlib.core.tables import ColumnSpec, read_validated_csv
 
-__all__ = ["FIG8_GROUPS", "FIG8_KINDS", "read_bird22_fig8", "group_average", "group_averages"]
+__all__ = ["FIG8_GROUPS", "FIG8_KINDS", "read_bird22_fig8", "group_average", "group_averages", "read_eadie16_section6",
+           "enclosed_masses", "read_bird22_fig5", "fig5_points"]
 
 #: Method groups of Bird et al. (2022) Fig. 8 / Section 5.4, in the paper's order.
 FIG8_GROUPS: dict[str, str] = {
@@ -112,3 +113,121 @@ def group_averages(table: Table, weighting: str = "inverse_variance") -> Table:
     t["mean_1e12msun"].info.format = ".3f"
     t["err_1e12msun"].info.format = ".3f"
     return t
+
+
+_EH16_COLUMNS = [
+    ColumnSpec("reference", "str"),
+    ColumnSpec("quantity", "str"),
+    ColumnSpec("r_kpc", "float", required=False, non_negative=True),
+    ColumnSpec("value_1e11msun", "float", non_negative=True),
+    ColumnSpec("minus_1e11msun", "float", required=False, non_negative=True),
+    ColumnSpec("plus_1e11msun", "float", required=False, non_negative=True),
+    ColumnSpec("interval", "str"),
+    ColumnSpec("tracers_method", "str"),
+    ColumnSpec("quoted_in", "str"),
+]
+
+
+def read_eadie16_section6(path: str | os.PathLike) -> Table:
+    """``data/literature/eadie16_section6.csv``, validated: the studies of Eadie & Harris (2016) Section 6 and of
+    the caption of their Fig. 13 (masses in 1e11 Msun)."""
+    table = read_validated_csv(path, _EH16_COLUMNS)
+    bad = [k for k, q in enumerate(table["quantity"]) if q not in ("M(<r)", "Mvir")]
+    if bad:
+        raise ValueError(f"{path}: line {bad[0] + 2}, column 'quantity': {table['quantity'][bad[0]]!r} is neither "
+                         "'M(<r)' nor 'Mvir'")
+    return table
+
+
+def enclosed_masses(table: Table, r_range_kpc: tuple[float, float] = (0.0, np.inf)) -> Table:
+    """The rows of :func:`read_eadie16_section6` that can be drawn on a mass profile: a mass within a stated radius
+    (``M(<r)``, or a virial mass quoted with its radius) inside ``r_range_kpc``."""
+    r = np.ma.filled(np.ma.asarray(table["r_kpc"], dtype=float), np.nan)
+    keep = np.isfinite(r) & (r >= r_range_kpc[0]) & (r <= r_range_kpc[1])
+    return table[keep]
+
+
+_FIG5_COLUMNS = [
+    ColumnSpec("reference", "str"),
+    ColumnSpec("quantity", "str"),
+    ColumnSpec("r_kpc", "float", required=False, non_negative=True),
+    ColumnSpec("value_1e11msun", "float", required=False, non_negative=True),
+    ColumnSpec("minus_1e11msun", "float", required=False, non_negative=True),
+    ColumnSpec("plus_1e11msun", "float", required=False, non_negative=True),
+    ColumnSpec("interval", "str", required=False),
+    ColumnSpec("kind", "str"),
+    ColumnSpec("definition", "str", required=False),
+    ColumnSpec("source", "str"),
+    ColumnSpec("quote", "str", required=False),
+]
+
+
+def read_bird22_fig5(path: str | os.PathLike) -> Table:
+    """``data/literature/bird22_fig5.csv``, validated: the studies Bird et al. (2022) draw in their Fig. 5 (Section
+    4.4, after Wang et al. 2020), each value from the study's own abstract (masses in 1e11 Msun)."""
+    return read_validated_csv(path, _FIG5_COLUMNS)
+
+
+def fig5_points(table: Table) -> Table:
+    """The rows of :func:`read_bird22_fig5` drawn on Fig. 5: enclosed masses with a radius (``kind`` enclosed or
+    no_error; errors set to 0 where none is quoted)."""
+    r = np.ma.filled(np.ma.asarray(table["r_kpc"], dtype=float), np.nan)
+    keep = np.isin(np.asarray(table["kind"]), ("enclosed", "no_error")) & np.isfinite(r) & (table["quantity"] == "M(<r)")
+    out = table[keep]
+    for col in ("minus_1e11msun", "plus_1e11msun"):
+        out[col] = np.nan_to_num(np.ma.filled(np.ma.asarray(out[col], dtype=float), np.nan), nan=0.0)
+    return out
+
+
+def fig8_figure(fig8: Table, published_table2: Table, ours: Sequence[tuple[str, float, float, float, str]],
+                mean_line: tuple[float, str] | None = None):
+    """After Bird et al. (2022) Fig. 8: every value of ``bird22_fig8.csv`` by method group (enclosed masses,
+    limits, ranges marked), the paper's Table 2 (published) and ``ours`` = (label, value, minus, plus, basis)
+    [1e12 Msun]; ``mean_line`` = (value, label) draws a dotted weighted mean."""
+    import matplotlib.pyplot as plt
+
+    colors = dict(zip(FIG8_GROUPS, ["tab:blue", "tab:orange", "tab:green", "tab:red", "tab:purple", "tab:brown",
+                                    "tab:gray"]))
+    points = []
+    for row in fig8[fig8["kind"] != "not_found"]:
+        minus = 0.0 if not np.isfinite(row["minus_1e12msun"]) else row["minus_1e12msun"]
+        plus = 0.0 if not np.isfinite(row["plus_1e12msun"]) else row["plus_1e12msun"]
+        tag = {"enclosed": " (enclosed mass)", "lower_limit": " (lower limit)", "range": " (range)",
+               "no_error": " (no error quoted)"}.get(row["kind"], "")
+        points.append((row["reference"] + tag, row["value_1e12msun"], minus, plus, colors[row["group"]], row["kind"]))
+    for row in published_table2:
+        points.append((row["reference"] + " (published)", row["value_1e12msun"], row["minus_1e12msun"],
+                       row["plus_1e12msun"], "k", "virial"))
+    for label, value, minus, plus, basis in ours:
+        points.append((f"this work: {label} [{basis}]", value, minus, plus, "tab:cyan", "virial"))
+    fig, ax = plt.subplots(figsize=(7.0, 0.22 * len(points) + 1.2))
+    for i, (label, value, minus, plus, color, kind) in enumerate(points):
+        if kind == "range":
+            ax.plot([value, value + plus], [i, i], color=color, lw=3)
+        elif kind == "lower_limit":
+            ax.errorbar(value, i, xerr=0.15 * value, xlolims=True, fmt="o", color=color, ms=4)
+        else:
+            ax.errorbar(value, i, xerr=[[minus], [plus]], fmt="s" if kind == "enclosed" else "o", color=color, ms=4,
+                        mfc="none" if kind in ("enclosed", "no_error") else color)
+    for group, color in colors.items():
+        ax.plot([], [], "o", color=color, label=FIG8_GROUPS[group])
+    if mean_line is not None:
+        ax.axvline(mean_line[0], color="0.5", ls=":", lw=1, label=mean_line[1])
+    ax.set_yticks(range(len(points)), [p[0] for p in points], fontsize=6)
+    ax.set(xscale="log", xlabel=r"virial mass [$10^{12}$ M$_\odot$] (definitions differ between studies)",
+           title="After Fig. 8 of Bird et al. (2022)")
+    ax.legend(fontsize=6, loc="lower right")
+    return fig
+
+
+def virial_figure(entries: Sequence[tuple[str, float, float, float, str]]):
+    """Virial masses [1e11 Msun]: (label, value, minus, plus, basis) rows, literature in black, ours in blue."""
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(6.5, 0.35 * len(entries) + 1))
+    for i, (name, value, minus, plus, basis) in enumerate(entries):
+        ax.errorbar(value, i, xerr=[[minus], [plus]], fmt="o", color="k" if basis == "literature" else "tab:blue", ms=4)
+    ax.set_yticks(range(len(entries)), [f"{e[0]} [{e[4]}]" for e in entries], fontsize=7)
+    ax.set(xscale="log", xlabel=r"virial mass [$10^{11} M_\odot$] (definitions differ between studies)",
+           title="Virial masses beside Eadie & Harris (2016) Section 6")
+    return fig

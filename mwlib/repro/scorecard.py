@@ -1,6 +1,6 @@
 """The reproduction scorecard: every published number beside the one this repository computes.
 
-Each notebook *records* what it reproduces (:func:`record`) in ``results/reproduced.json``,
+Each notebook *records* what it reproduces (:func:`record`) in ``results/reproduced/<notebook>.json``,
 keyed like :data:`mwlib.eh16.published.EADIE16_RESULTS` / ``BIRD22_RESULTS`` ("label|quantity"),
 together with diagnostic numbers that explain a disagreement. :func:`build` joins the
 published numbers with the recorded ones into ``results/reproduction_scorecard.csv``
@@ -14,19 +14,18 @@ A number nobody has computed yet appears with ``reproduced`` NaN and says so.
 
 from __future__ import annotations
 
-import json
-import os
-from pathlib import Path
-from typing import Any, Mapping
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 from astropy.table import Table
 
 from mwlib.bird22 import published as bird22_published
 from mwlib.eh16 import published as eh16_published
-from mwlib.core.io import write_json
+from mwlib.core import paths
 
-RECORD_FILE = "reproduced.json"
+#: Each notebook writes what it reproduces to ``results/reproduced/<notebook>.json``.
+RECORD_DIR = "reproduced"
 #: Relative tolerance for published values quoted without an uncertainty.
 TOLERANCE = 0.05
 #: "of order X": agreement within a factor of 2 either way.
@@ -37,19 +36,27 @@ def _key(label: str, quantity: str) -> str:
     return f"{label}|{quantity}"
 
 
-def record(results_dir: str | os.PathLike, paper: str, values: Mapping[tuple[str, str], float]) -> None:
-    """Merge ``{(label, quantity): value}`` for ``paper`` ("EH16" or "B22") into the record file."""
-    path = Path(results_dir) / RECORD_FILE
-    data = json.loads(path.read_text()) if path.is_file() else {}
+def record(run, paper: str, values: Mapping[tuple[str, str], float | None]) -> None:
+    """Add ``{(label, quantity): value}`` for ``paper`` ("EH16" or "B22") to this notebook's record file
+    ``results/reproduced/<notebook>.json`` (each notebook owns its own; :func:`load` joins them)."""
+    data = run.memo.setdefault("scorecard", {})
     section = data.setdefault(paper, {})
     for (label, quantity), value in values.items():
         section[_key(label, quantity)] = None if value is None or not np.isfinite(value) else float(value)
-    write_json(path, data)
+    run.write_json(f"{RECORD_DIR}/{run.notebook}.json", data)
 
 
-def load(results_dir: str | os.PathLike) -> dict[str, dict[str, float]]:
-    path = Path(results_dir) / RECORD_FILE
-    return json.loads(path.read_text()) if path.is_file() else {}
+def load(run, notebooks: Sequence[str]) -> dict[str, dict[str, float]]:
+    """The records of ``notebooks`` (those that record nothing have no file), joined by paper."""
+    out: dict[str, dict[str, float]] = {}
+    for name in notebooks:
+        try:
+            data = run.read_json(f"{RECORD_DIR}/{name}.json", producer=name)
+        except FileNotFoundError:
+            continue
+        for paper, section in data.items():
+            out.setdefault(paper, {}).update(section)
+    return out
 
 
 def _unit(quantity: str) -> str:
@@ -82,84 +89,183 @@ def _agrees(value: float, pub: Mapping[str, Any], is_count: bool) -> bool:
     return bool(abs(value - pub["value"]) <= TOLERANCE * abs(pub["value"]))
 
 
-def _explain(paper: str, label: str, quantity: str, diag: Mapping[str, float]) -> str:
+#: What a comparison is worth (the ``basis`` column), in the order of the headline counts.
+BASES: tuple[str, ...] = ("same data", "public stand-in", "mock of the paper's answer", "literature", "count")
+#: Deviations beyond this (relative) are shown as n/a: a number a thousand per cent off says nothing more.
+MAX_SHOWN_DEVIATION = 10.0
+#: Published numbers left out of the scorecard because the comparison would be circular, with the reason.
+CIRCULAR: dict[tuple[str, str, str], str] = {
+    ("B22", "KG sample", "n_stars"): "the K-giant mock is drawn with the paper's sample size",
+    ("B22", "KG", "alpha_in_adjusted"): "the K-giant mocks are drawn with the paper's adjusted density",
+}
+#: Published numbers that cannot be recomputed because their inputs are not public, with the reason (shown as
+#: "n/a (inputs not public)", counted as rows, never as agreements).
+NOT_COMPUTABLE: dict[tuple[str, str, str], str] = {
+    **{("B22", "KG", q): "Xu et al. (2018)'s q(r) law is in no stored text; a stand-in gives other slopes (nb 02)"
+       for q in ("alpha_in", "r_break_kpc", "alpha_out")},
+    **{("B22", "BHB", q): "Das et al. (2016)'s broken power law is in no stored text; a stand-in gives other slopes "
+                          "(nb 02)" for q in ("alpha_in", "r_break_kpc", "alpha_out")},
+}
+
+
+def basis_of(paper: str, label: str, quantity: str) -> str:
+    """What the comparison of a published number is worth (:data:`BASES`): the EH16 cluster table is the paper's
+    own data; the B22 BHB numbers come from public stand-in stars; the B22 K-giant numbers and the systematic
+    tests from mocks of the paper's answer; the Fig. 8 means from a literature compilation; sample sizes and the
+    like are counts."""
+    if paper == "EH16":
+        return "count" if label == "sample" else "same data"
+    if label.startswith("Fig. 8"):
+        return "literature"
+    if quantity.startswith("n_") or label == "sample":
+        return "count"
+    if "KG" in label or label in ("distance +-10%", "alpha_in", "alpha_out +-1"):
+        return "mock of the paper's answer"
+    return "public stand-in"
+
+
+def record_source(paper: str, label: str, quantity: str) -> str:
+    """Which record holds our value of a published number: ``"B22 mock"`` (the mock study of notebook 06) for the
+    K-giant Table 1/2 rows, ``"B22 systematic"`` for the 15% systematics, else the paper's own record."""
+    if paper == "B22" and (quantity.endswith("systematic") or quantity.endswith("systematic_1e12")):
+        return "B22 systematic"
+    if paper == "B22" and label in ("Jeans KG", "TME KG"):
+        return "B22 mock"
+    return paper
+
+
+def _explain(paper: str, label: str, quantity: str, basis: str, diag: Mapping[str, float]) -> str:
     """One line, with measured numbers, for a disagreement."""
     def get(name: str) -> float:
         return diag.get(_key("diagnostic", name), float("nan"))
 
     if paper == "EH16":
-        if quantity == "beta" or label == "complete data":
-            return (f"tangential velocities: beta from the complete clusters is {get('beta_direct'):.3f} "
-                    f"with Table 3 proper motions, {get('beta_direct_edr3'):.2f} with Gaia EDR3 (nb 05, 06)")
+        if label == "complete data":
+            return (f"no definition of the direct beta gives it on the 71 clusters (nb 05b); Gaia EDR3 gives "
+                    f"{get('beta_direct_edr3'):.2f} (nb 06)")
         if label.startswith("W10"):
-            return (f"same formula and beta dependence; our speeds of the 71 complete clusters give "
-                    f"{get('w10_ratio'):.2f}x the published mass (nb 05 Sec. 6)")
-        if label in ("IV",) and quantity in ("phi0", "gamma"):
-            return "wide gamma prior: a curved, heavy-tailed ridge at low gamma; means are fragile (nb 05 Fig. 7)"
-        return (f"velocity scale: W10 on the same clusters is {get('w10_ratio'):.2f}x published, and velocities "
-                f"divided by its square root reproduce I/IVb/XII (M125 of I {get('I_M125_scaled'):.2f}e11) (nb 05)")
-    if label in ("average", "Milky Way"):
-        return (f"averages of the real BHB fits, which run to the prior bound on c; the paper's weighting on its "
-                f"own Table 2 gives M200 {get('table2_average_M200'):.3f}e12, r200 {get('table2_average_r200'):.1f} kpc, "
-                f"c {get('table2_average_c'):.1f} (nb 04)")
-    if label.startswith("Fig. 8"):
-        return ("weighted mean of the values transcribed from the original abstracts (data/literature/bird22_fig8.csv); "
-                "the paper does not list its values and some references have none or other variants (nb 07)")
-    if quantity == "change of M200_pct":
-        return (f"K-giant mock only (the real BHB fits run to the prior bound); half the x0.9-x1.1 spread; the BHB "
-                f"mock gives {get('distance_m200_bhb_mock_pct'):.0f}%; density not refitted (nb 06 Sec. 5)")
-    if quantity.startswith("change of"):
-        return ("measured on the K-giant mock and the real BHB stars, Jeans and TME averaged; density not refitted "
-                "for the distance test (nb 06 Sec. 5)")
-    if label.startswith(("Jeans KG", "TME KG", "KG")):
-        return "the paper's K giants are not public: value from the K-giant mock (known truth), not comparable"
-    if "BHB" in label:
-        return (f"real BHB sample: {get('n_bhb_real'):.0f} Barbosa et al. (2022) stars with Gaia EDR3 "
-                f"proper motions vs the paper's 2526 with DR2; outer bins noisy (nb 01-02)")
-    return "not reproduced; see the notebooks"
+            return (f"same formula and beta dependence; our speeds give {get('w10_ratio'):.2f}x the published mass "
+                    "(the calibration target of nb 05b)")
+        return ("the best pipeline hypothesis of nb 05b (tangential velocities of the complete clusters x "
+                f"{get('best_hypothesis_value'):.3f}) reproduces {get('best_hypothesis_within'):.0f} of "
+                f"{get('best_hypothesis_heldout'):.0f} held-out numbers (next columns)")
+    if basis == "mock of the paper's answer":
+        return "the paper's method on mocks of its own answer returns this (nb 06 mock study): the method's bias"
+    if basis == "literature":
+        return ("weighted mean of values transcribed from the original abstracts (data/literature/bird22_fig8.csv); "
+                "the paper does not list its values")
+    if basis == "public stand-in":
+        return (f"public stand-in: {get('n_bhb_clean'):.0f} clean Barbosa et al. (2022) BHB stars with Gaia EDR3 vs "
+                "the paper's 2526 with DR2 (nb 01-04)")
+    return ""
 
 
-def build(results_dir: str | os.PathLike) -> Table:
-    """The scorecard table from the published numbers and ``results/reproduced.json``."""
-    recorded = load(results_dir)
+def needs_external(paper: str, label: str, quantity: str) -> str | None:
+    """The external file a published number's comparison needs (the real BHB stars), or None."""
+    if paper == "B22" and basis_of(paper, label, quantity) in ("public stand-in", "count") and label != "KG sample":
+        return paths.BARBOSA_BHB_NAME
+    return None
+
+
+def _entries():
+    sample = {(k, ""): {"value": v[0], "low": None, "high": None, "where": v[1]}
+              for k, v in eh16_published.EADIE16_SAMPLE.items()}
+    return [("EH16", eh16_published.EADIE16, sample),
+            ("EH16", eh16_published.EADIE16, dict(eh16_published.EADIE16_RESULTS)),
+            ("B22", bird22_published.BIRD22, dict(bird22_published.BIRD22_RESULTS))]
+
+
+def build(recorded: Mapping[str, Mapping[str, float]], absent: Sequence[str] = ()) -> Table:
+    """The scorecard from the published numbers and the notebooks' records (:func:`load`).
+
+    Columns: paper, quantity, basis (:func:`basis_of`), published, reproduced (text: a number, "n/a (prior
+    bound)" for a fit at its prior bound, "not computed: <file> absent"), value (the number, NaN if none), unit,
+    deviation (n/a beyond :data:`MAX_SHOWN_DEVIATION`), agrees, explanation, and for the Eadie & Harris rows the
+    value and agreement "under the best pipeline hypothesis" of notebook 05b. Circular comparisons
+    (:data:`CIRCULAR`) are left out.
+    """
+    from mwlib.bird22.nfw_summary import M200_AT_PRIOR_BOUND_MSUN
+
     rows = []
-    sources = [("EH16", eh16_published.EADIE16, {
-        (k, ""): {"value": v[0], "low": None, "high": None, "where": v[1]}
-        for k, v in eh16_published.EADIE16_SAMPLE.items()}),
-        ("EH16", eh16_published.EADIE16, {k: v for k, v in eh16_published.EADIE16_RESULTS.items()}),
-        ("B22", bird22_published.BIRD22, {k: v for k, v in bird22_published.BIRD22_RESULTS.items()})]
-    for paper, citation, entries in sources:
-        diag = recorded.get(paper, {})
+    best = recorded.get("EH16 best hypothesis", {})
+    for paper, citation, entries in _entries():
+        diag = {**recorded.get(paper, {})}
         for (label, quantity), pub in entries.items():
-            key = _key(label, quantity) if quantity else _key("sample", label)
-            reproduced = diag.get(key)
-            reproduced = float("nan") if reproduced is None else reproduced
-            name = label if not quantity else f"{label}: {quantity}"
+            if (paper, label, quantity) in CIRCULAR or (paper, "sample", label) in CIRCULAR:
+                continue
+            lab, qty = (label, quantity) if quantity else ("sample", label)
+            key = _key(lab, qty)
+            value = recorded.get(record_source(paper, lab, qty), {}).get(key)
+            value = float("nan") if value is None else float(value)
+            basis = basis_of(paper, lab, qty)
             if pub["value"] is None:  # interval only: compare with its midpoint
                 central = 0.5 * (pub["low"] + pub["high"])
                 pub_text = f"{pub['low']}-{pub['high']}"
             else:
                 central = pub["value"]
-                pub_text = f"{pub['value']}" + (
-                    f" ({pub['low']}, {pub['high']})" if pub.get("low") is not None else "")
-            is_count = (quantity or label).startswith("n_") and isinstance(pub["value"], int)
-            agrees = _agrees(reproduced, {**pub, "value": central}, is_count)
-            deviation = (reproduced - central) / central if np.isfinite(reproduced) and central else np.nan
-            if agrees:
-                explanation = ""
-            elif np.isfinite(reproduced):
-                explanation = _explain(paper, label, quantity, diag)
-            elif quantity.startswith("M200 systematic") and "BHB" in label:
-                explanation = "not defined: the NFW fit of the real BHB profile runs to its prior bound on c (nb 03)"
-            else:
-                explanation = "not computed yet"
-            rows.append((citation, name, pub_text, reproduced, _unit(quantity or label), deviation,
-                         agrees, explanation, pub.get("where", "")))
-    table = Table(rows=rows, names=("paper", "quantity", "published", "reproduced", "unit", "deviation",
-                                    "agrees", "explanation", "where"))
-    table["reproduced"].info.format = ".4g"
+                pub_text = f"{pub['value']}" + (f" ({pub['low']}, {pub['high']})" if pub.get("low") is not None else "")
+            is_count = qty.startswith("n_") and isinstance(pub["value"], int)
+            agrees = _agrees(value, {**pub, "value": central}, is_count)
+            deviation = (value - central) / central if np.isfinite(value) and central else np.nan
+            text = f"{value:.4g}" if np.isfinite(value) else "not computed yet"
+            missing = needs_external(paper, lab, qty)
+            at_bound = qty.startswith(("M200", "r200", "c")) and np.isfinite(value) and (
+                (qty == "M200_1e12" and value * 1e12 > M200_AT_PRIOR_BOUND_MSUN)
+                or diag.get(_key("diagnostic", f"{label.lower().replace(' ', '_')}_at_prior_bound"), 0.0) > 0)
+            not_public = NOT_COMPUTABLE.get((paper, lab, qty))
+            if not_public is not None:
+                value, agrees, deviation, text = float("nan"), False, float("nan"), "n/a (inputs not public)"
+            elif missing in absent:
+                value, agrees, deviation, text = float("nan"), False, float("nan"), f"not computed: {missing} absent"
+            elif at_bound:
+                agrees, deviation, text = False, float("nan"), "n/a (prior bound)"
+            if np.isfinite(deviation) and abs(deviation) > MAX_SHOWN_DEVIATION:
+                deviation = float("nan")
+            explanation = (not_public if not_public is not None else
+                           "" if agrees or not np.isfinite(value) else _explain(paper, lab, qty, basis, diag))
+            under = best.get(key) if paper == "EH16" else None
+            under = float("nan") if under is None else float(under)
+            under_agrees = bool(np.isfinite(under) and _agrees(under, {**pub, "value": central}, False))
+            rows.append((citation, label if not quantity else f"{label}: {quantity}", basis, pub_text, text, value,
+                         _unit(qty), deviation, agrees, explanation, under, under_agrees if np.isfinite(under) else None,
+                         pub.get("where", "")))
+    table = Table(rows=rows, names=("paper", "quantity", "basis", "published", "reproduced", "value", "unit",
+                                    "deviation", "agrees", "explanation", "under best pipeline hypothesis",
+                                    "agrees under it", "where"))
+    table["value"].info.format = ".4g"
+    table["under best pipeline hypothesis"].info.format = ".4g"
     table["deviation"].info.format = "+.1%"
     return table
+
+
+def headline_counts(card: Table) -> Table:
+    """Per basis: rows, rows with a computed value, agreements, the median |deviation| (and for the Eadie & Harris
+    rows the agreements under the best pipeline hypothesis)."""
+    rows = []
+    for basis in BASES:
+        sub = card[card["basis"] == basis]
+        finite = np.isfinite(np.asarray(sub["value"], float))
+        dev = np.abs(np.asarray(sub["deviation"], float))
+        under = [bool(x) for x in sub["agrees under it"] if x is not None]
+        rows.append((basis, len(sub), int(finite.sum()), int(np.sum(sub["agrees"])),
+                     float(np.nanmedian(dev)) if np.isfinite(dev).any() else float("nan"),
+                     f"{sum(under)} of {len(under)}" if under else ""))
+    out = Table(rows=rows, names=("basis", "rows", "computed", "agree", "median |deviation|",
+                                  "agree under the best pipeline hypothesis"))
+    out["median |deviation|"].info.format = ".1%"
+    return out
+
+
+def summary_markdown(card: Table) -> str:
+    """``results/scorecard_summary.md``: the headline counts per basis as a Markdown table."""
+    counts = headline_counts(card)
+    lines = ["| basis | rows | computed | agree | median deviation | agree under the best EH16 pipeline hypothesis |",
+             "|---|---|---|---|---|---|"]
+    for r in counts:
+        med = r["median |deviation|"]
+        lines.append(f"| {r['basis']} | {r['rows']} | {r['computed']} | {r['agree']} | "
+                     f"{'' if not np.isfinite(med) else f'{100 * med:.0f}%'} | {r['agree under the best pipeline hypothesis']} |")
+    return "\n".join(lines) + "\n"
 
 
 #: Markers of the generated scorecard summary in README.md.
