@@ -103,7 +103,7 @@ def main() -> None:
         return
 
     rng = np.random.default_rng(args.seed)
-    mock = sample_power_law_df(89, TRUTH["phi0"], TRUTH["gamma"], TRUTH["alpha"], TRUTH["beta"], 0.5, 125.0, rng)
+    mock = sample_power_law_df(89, TRUTH["phi0"], TRUTH["gamma"], TRUTH["alpha"], TRUTH["beta"], 0.5, 125.0, rng=rng)
     mock = hide_tangential_velocity(mock, count=18, selection="outermost")
     print(f"\nPart 2: every scenario on a mock (89 tracers, 18 without vt; truth {TRUTH}, "
           f"M125 = {mass_enclosed(125.0, TRUTH['phi0'], TRUTH['gamma']):.3g} Msun)")

@@ -45,7 +45,7 @@ def bench_mc(n_stars: int, n_draws: int, dtype: str, workers: int, seed: int) ->
 
     rng = np.random.default_rng(seed)
     t0 = time.perf_counter()
-    mock = halo_mocks.make_halo_mock(halo_mocks.KGIANT_MOCK, rng, n_stars=n_stars)
+    mock = halo_mocks.make_halo_mock(halo_mocks.KGIANT_MOCK, rng=rng, n_stars=n_stars)
     table, _ = halo_table.correct_vlos_offsets(mock.table)
     cols = {name: np.asarray(table[name], float) for name in (
         "ra", "dec", "distance_kpc", "distance_err_kpc", "pmra_masyr", "pmra_err_masyr", "pmdec_masyr",

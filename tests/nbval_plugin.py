@@ -1,27 +1,26 @@
-"""pytest plugin for ``make nbval`` (``-p tests.nbval_plugin``): nbval's notebook kernels talk over IPC sockets.
+"""pytest plugin for ``make nbval`` (``-p tests.nbval_plugin``), loaded by :mod:`mwlib.repro.check_notebooks`.
 
-ipykernel 7 warns that a TCP kernel "is running over TCP without encryption" in every make output. nbval has no
-option for the transport, so this plugin gives nbval a kernel manager whose default transport is IPC; the runner
-(:mod:`mwlib.repro.runner`) does the same for papermill. :mod:`mwlib.repro.check_notebooks` loads it.
+* **Quiet kernels.** nbval has no option for the kernel manager, so this plugin replaces the one nbval uses by
+  :class:`mwlib.repro.kernel.QuietKernelManager` (IPC sockets, no SIGINT at shutdown), as the runner does for
+  papermill.
+* **Cells of real data.** A cell marked ``# NBVAL_CHECK_OUTPUT_WITH_EXTERNAL_DATA`` prints numbers of the external
+  files (the public BHB stars). Its output is compared like a ``# NBVAL_CHECK_OUTPUT`` cell when every external
+  file is present (``MWLIB_NBVAL_EXTERNAL=1``, set by the check), and not compared otherwise: the committed
+  outputs were made with the files, so a check without them cannot reproduce these cells, while the cells marked
+  ``NBVAL_CHECK_OUTPUT`` must come out the same either way.
 """
 
 from __future__ import annotations
 
 import os
-import tempfile
 
 import nbval.kernel
-from jupyter_client.manager import KernelManager
+import nbval.plugin
 
+from mwlib.repro.kernel import QuietKernelManager
 
-class IPCKernelManager(KernelManager):
-    """A kernel manager that uses IPC sockets unless told otherwise."""
+EXTERNAL_MARKER = "NBVAL_CHECK_OUTPUT_WITH_EXTERNAL_DATA"
+EXTERNAL_ENV = "MWLIB_NBVAL_EXTERNAL"
 
-    def __init__(self, **kwargs):
-        kwargs.setdefault("transport", "ipc")
-        if kwargs["transport"] == "ipc":  # socket files in a private directory, not in the notebooks' folder
-            kwargs.setdefault("ip", os.path.join(tempfile.mkdtemp(prefix="mwlib-ipc-"), "kernel"))
-        super().__init__(**kwargs)
-
-
-nbval.kernel.KernelManager = IPCKernelManager
+nbval.kernel.KernelManager = QuietKernelManager
+nbval.plugin.comment_markers[EXTERNAL_MARKER] = "check" if os.environ.get(EXTERNAL_ENV) == "1" else ("check", False)

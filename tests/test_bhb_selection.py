@@ -175,8 +175,26 @@ def test_read_xue2008_reads_a_cds_table_and_names_what_is_wrong(tmp_path):
         xue2008.read_xue2008(no_type)
     bad_dec = tmp_path / "bad_dec.txt"
     bad_dec.write_text(_CDS_HEADER + "120.0000  10.0000  20.0   -50.0   5.0 BHB\n130.5000 -95.0000  35.5   120.0  10.0 BHB\n")
-    with pytest.raises(ValueError, match=r"bad_dec.txt: data row 2, column 'DEdeg'"):
+    line = len(_CDS_HEADER.splitlines()) + 2  # the second data row's line in the file
+    with pytest.raises(ValueError, match=rf"bad_dec.txt, line {line}, column 'DEdeg': -95.0 is not in \[-90, 90\]"):
         xue2008.read_xue2008(bad_dec)
+
+
+def test_read_xue2008_names_the_file_line_of_a_bad_value(tmp_path):
+    """The line is counted in the file (ReadMe header and notes included); a blank row is a missing value."""
+    notes = "Note (1): a note after the byte-by-byte description.\n" + "-" * 80 + "\n"
+    bad = tmp_path / "bad_distance.txt"
+    bad.write_text(_CDS_HEADER + notes + "120.0000  10.0000  20.0   -50.0   5.0 BHB\n"
+                   + "130.5000 -20.2500 350.0   120.0  10.0 BHB\n")
+    lines = bad.read_text().splitlines()
+    expected = next(i for i, text in enumerate(lines, start=1) if text.startswith("130.5000"))
+    with pytest.raises(ValueError, match=rf"bad_distance.txt, line {expected}, column 'd': 350.0 is not in"):
+        xue2008.read_xue2008(bad)
+    blank = tmp_path / "blank_row.txt"
+    blank.write_text(_CDS_HEADER + "120.0000  10.0000  20.0   -50.0   5.0 BHB\n\n")
+    with pytest.raises(ValueError, match=rf"blank_row.txt, line {len(_CDS_HEADER.splitlines()) + 2}, "
+                                         r"column 'RAdeg': no value"):
+        xue2008.read_xue2008(blank)
 
 
 # ---- the real files (skipped when absent) ------------------------------------------------------
@@ -200,3 +218,23 @@ def test_real_xue_matched_sample(real_raw):
     assert matched.meta["n_within"] == len(matched) == 1979  # no Barbosa star nearest to two Xue stars
     sample, _ = bhb_selection.select_bhb_sample(matched, XUE_MATCHED)
     assert len(sample) == 1977
+
+
+def test_selection_study_follows_the_cuts_and_their_fast_fractions():
+    from mwlib.bird22 import fast_stars
+
+    raw, groups = _barbosa_like()
+    # every star at 20 kpc from the Sun towards the NGP is at r ~ 21.6 kpc: move the 'logg' group far out and make
+    # it fast, so that the gravity cut is the one that cleans the outer halo
+    far = groups == "logg"
+    raw["dist_gr"][far] = raw["dist_ur"][far] = 50000.0
+    raw["pmra"][far] = 5.0  # ~1200 km/s of tangential speed at 50 kpc
+    study = fast_stars.selection_study(raw, CLEAN, lambda r: np.full_like(r, 500.0))
+    assert list(study["cut (cumulative)"]) == ["radial range only", *[f"+ {k}" for k in bhb_selection.cut_masks(raw, CLEAN)]]
+    counts = [int(n) for n in study["N"]]
+    assert counts[0] == len(raw) - 2  # the r_min and r_max stars
+    _, steps = bhb_selection.select_bhb_sample(raw, CLEAN)
+    assert counts[-1] == list(steps.values())[-1]  # the end of the study is the selected sample
+    i_logg = list(study["cut (cumulative)"]).index("+ logg_adop < 3.5")
+    assert study["N(r > 35)"][i_logg - 1] == 2 and study["N(r > 35)"][i_logg] == 0
+    assert study["r > 35: fraction |v| > 400 km/s"][i_logg - 1] == 1.0

@@ -270,3 +270,37 @@ def test_long_integer_ids_are_exact(tmp_path):
     text = f"{BHB_HEADER}\n" + "\n".join(BHB_ROW.replace("1,", f"{i},", 1) for i in big) + "\n"
     table = barbosa.read_barbosa_bhb(_write(tmp_path, text))
     assert [str(v) for v in table["objid"]] == big
+
+
+_HARRIS_PART_I = """            Part I:  Identifications and Positional Data
+
+   ID        Name           RA   DEC         L       B     R_Sun  R_gc    X     Y     Z
+
+ NGC 104    47 Tuc       00 24 05.67  -72 04 52.6   305.89  -44.89    4.5   7.4   1.9  -2.6  -3.1
+ NGC 288                 00 52 45.24  -26 34 57.4   152.30  -89.38    8.9  12.0  -0.1   0.0  -8.9
+
+                    Part II:  Metallicity and Photometry
+"""
+
+
+def test_harris_reader_names_file_line_and_column_of_what_is_wrong(tmp_path):
+    good = tmp_path / "mwgc.dat"
+    good.write_text(_HARRIS_PART_I)
+    t = harris.read_harris_positions(good)
+    assert list(t["name"]) == ["NGC 104", "NGC 288"] and list(t["r_sun_kpc"]) == [4.5, 8.9]
+    # a number that is not one: line 6 (1-based), the column where R_Sun starts
+    bad_number = tmp_path / "bad_number.dat"
+    text = _HARRIS_PART_I.replace("-89.38    8.9", "-89.38    8.x")
+    bad_number.write_text(text)
+    column = text.splitlines()[5].index("8.x") + 1
+    with pytest.raises(ValueError, match=rf"bad_number.dat, line 6, column {column}: R_Sun = '8.x' is not a number"):
+        harris.read_harris_positions(bad_number)
+    # a byte that is not ASCII is reported, not replaced
+    bad_byte = tmp_path / "bad_byte.dat"
+    bad_byte.write_bytes(_HARRIS_PART_I.replace("47 Tuc", "47 T\xfcc").encode("latin-1"))
+    with pytest.raises(ValueError, match=r"bad_byte.dat, line 5, column 17: byte 0xfc is not ASCII"):
+        harris.read_harris_positions(bad_byte)
+    no_part_i = tmp_path / "empty.dat"
+    no_part_i.write_text("nothing here\n")
+    with pytest.raises(ValueError, match="empty.dat: Part I of the Harris catalogue not found"):
+        harris.read_harris_positions(no_part_i)

@@ -41,7 +41,7 @@ def test_design_like_the_real_sample(real_tracers):
 
 def test_draw_mocks_hide_vt_exactly_at_the_design_ranks(real_tracers):
     design = coverage.MockDesign.like(real_tracers)
-    mocks = coverage.draw_mocks(TRUTH, design, 4, np.random.default_rng(3))
+    mocks = coverage.draw_mocks(TRUTH, design, 4, rng=np.random.default_rng(3))
     assert len(mocks) == 4
     for mock in mocks:
         assert set(mock) == {"r", "vr", "vt"} and mock["r"].size == design.n
@@ -51,7 +51,7 @@ def test_draw_mocks_hide_vt_exactly_at_the_design_ranks(real_tracers):
         assert np.all(np.isfinite(mock["vr"]))
         assert design.r_min_kpc <= mock["r"].min() and mock["r"].max() <= design.r_max_kpc
     assert not np.array_equal(mocks[0]["r"], mocks[1]["r"])  # each mock its own generator
-    again = coverage.draw_mocks(TRUTH, design, 4, np.random.default_rng(3))
+    again = coverage.draw_mocks(TRUTH, design, 4, rng=np.random.default_rng(3))
     assert all(np.array_equal(a["vr"], b["vr"]) for a, b in zip(mocks, again))
 
 
@@ -121,3 +121,35 @@ def test_a_small_coverage_task(real_tracers):
         assert 0.0 <= row["cover50"] <= row["cover95"] <= 1.0
     assert 0.0 <= coverage.prior_bound_fraction(res, "phi0") <= 1.0
     assert np.isnan(coverage.prior_bound_fraction(res, "M125"))
+
+
+def _cov_rows(rows):
+    from astropy.table import Table
+
+    return Table(rows=rows, names=("scenario", "variant", "quantity", "truth", "n_mocks", "cover50", "cover50_err",
+                                   "cover95", "cover95_err", "bias_pct", "n_converged"))
+
+
+def test_deviations_are_explained_by_what_was_measured():
+    base = _cov_rows([("I", "baseline", "M125", 4.0, 200, 0.42, 0.035, 0.93, 0.02, 0.5, 200),
+                      ("IVb", "baseline", "gamma", 0.3, 200, 0.33, 0.033, 0.93, 0.02, 11.0, 200),
+                      ("X", "baseline", "alpha", 3.2, 200, 0.70, 0.03, 1.0, 0.0, 0.4, 200),
+                      ("II", "baseline", "M125", 4.0, 200, 0.40, 0.035, 0.95, 0.02, 0.1, 200),
+                      ("V", "baseline", "M125", 4.0, 200, 0.62, 0.035, 0.95, 0.02, 0.1, 200)])
+    flagged = coverage.deviations(base)
+    assert list(flagged["scenario"]) == ["I", "IVb", "X", "II", "V"]
+    variants = _cov_rows([("IVb", "wide gamma prior", "gamma", 0.3, 100, 0.52, 0.05, 0.95, 0.02, -4.0, 100),
+                          ("X", "flat alpha prior", "alpha", 3.2, 100, 0.0, 0.0, 0.0, 0.0, -6.0, 100),
+                          ("X", "normalized likelihood, flat alpha prior", "alpha", 3.2, 100, 0.62, 0.05, 0.99, 0.01,
+                           -0.1, 100)])
+    repeats = _cov_rows([("I", "baseline", "M125", 4.0, 1000, 0.481, 0.016, 0.959, 0.006, 0.8, 1000),
+                         ("II", "baseline", "M125", 4.0, 1000, 0.44, 0.016, 0.95, 0.007, 0.1, 1000)])
+    table = coverage.explain_deviations(flagged, variants, repeats)
+    verdict = dict(zip(table["scenario"], table["verdict"]))
+    assert verdict["I"] == "chance"  # 0.481 with 1000 mocks: z = -1.2
+    assert verdict["II"] == "persists with 1000 mocks"  # 0.44 with 1000 mocks: z = -3.8
+    assert verdict["IVb"] == "explained by wide gamma prior"
+    # X: the best of the two variants is picked; with 100 mocks 0.62 is z = +2.4 and 0.99 is z = +1.8: not within 2
+    assert verdict["X"] == "not explained by the variants"
+    assert table["test"][list(table["scenario"]).index("X")] == "normalized likelihood, flat alpha prior"
+    assert verdict["V"] == "not tested"

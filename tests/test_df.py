@@ -19,7 +19,7 @@ from mwlib.eh16.fit import FitResult, fit
 from mwlib.eh16.posterior import Posterior
 from mwlib.eh16.model import is_valid, log_df, log_radial_normalization, mass_enclosed, potential, virial_mass, virial_radius
 from mwlib.core.paths import GC_TABLE_PATH
-from mwlib.eh16.df_mocks import hide_tangential_velocity, sample_power_law_df
+from mwlib.eh16.df_mocks import hide_random_tangential_velocity, hide_tangential_velocity, sample_power_law_df
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -159,8 +159,8 @@ def test_complete_tracer_likelihood_is_log_df():
 
 def test_normalized_likelihood_subtracts_tracer_count_in_range():
     rng = np.random.default_rng(4)
-    data = hide_tangential_velocity(sample_power_law_df(30, 30.0, 0.5, 3.2, 0.2, 1.0, 60.0, rng), count=5,
-                                    selection="random", rng=rng)
+    data = hide_random_tangential_velocity(sample_power_law_df(30, 30.0, 0.5, 3.2, 0.2, 1.0, 60.0, rng=rng),
+                                           count=5, rng=rng)
     sc = Scenario(gamma=0.5, alpha=(2.5, 4.5), beta=0.2)
     theta = np.array([[30.0, 2.9], [30.0, 3.0], [28.0, 3.6]])
     paper = Posterior(data, sc).log_prob_marginal(theta)
@@ -174,7 +174,7 @@ def test_normalized_likelihood_subtracts_tracer_count_in_range():
 
 def test_escape_vt_prior_differs_by_log_potential_of_los_tracers():
     rng = np.random.default_rng(5)
-    data = hide_tangential_velocity(sample_power_law_df(40, 30.0, 0.5, 3.5, 0.0, 1.0, 60.0, rng), count=7,
+    data = hide_tangential_velocity(sample_power_law_df(40, 30.0, 0.5, 3.5, 0.0, 1.0, 60.0, rng=rng), count=7,
                                     selection="outermost")
     sc = SCENARIOS["IVb"]
     theta = np.array([[30.0, 0.5], [45.0, 0.4]])
@@ -186,8 +186,8 @@ def test_escape_vt_prior_differs_by_log_potential_of_los_tracers():
 
 def test_log_posterior_minus_inf_for_unbound_invalid_and_out_of_prior_without_warnings():
     rng = np.random.default_rng(6)
-    data = hide_tangential_velocity(sample_power_law_df(40, 30.0, 0.5, 3.5, 0.2, 1.0, 60.0, rng), count=8,
-                                    selection="random", rng=rng)
+    data = hide_random_tangential_velocity(sample_power_law_df(40, 30.0, 0.5, 3.5, 0.2, 1.0, 60.0, rng=rng),
+                                           count=8, rng=rng)
     post = Posterior(data, SCENARIOS["XII"].with_alpha_prior(68.0, 160.0))
     theta = np.array([
         [1.5, 0.5, 3.4, 0.2],  # Phi_o too small: tracers unbound
@@ -279,7 +279,7 @@ def test_scenario_rejects_bad_specs(kwargs):
 @pytest.fixture(scope="module")
 def small_mock():
     rng = np.random.default_rng(11)
-    m = sample_power_law_df(60, 30.0, 0.5, 3.5, 0.2, 0.5, 100.0, rng)
+    m = sample_power_law_df(60, 30.0, 0.5, 3.5, 0.2, 0.5, 100.0, rng=rng)
     return hide_tangential_velocity(m, count=12, selection="outermost")
 
 

@@ -1,11 +1,9 @@
 """The index of the papers' equations (``python -m mwlib.equations``): it prints every entry, every module and function
-it lists exists, and the module's docstring names the equation (or section) the entry gives. Skipped while
-mwlib.equations does not exist."""
+it lists exists, and the module's docstring names the equation (or section) the entry gives."""
 
 from __future__ import annotations
 
 import importlib
-import importlib.util
 import re
 import subprocess
 import sys
@@ -14,8 +12,6 @@ import pytest
 
 from mwlib.core import paths
 
-pytestmark = pytest.mark.skipif(importlib.util.find_spec("mwlib.equations") is None,
-                                reason="mwlib.equations does not exist yet")
 
 # "Eq. 4", "Eq. (4)", "Eqs. 2-3", "Eqs. (2)-(3)", "Eq. 3/14", "Section 4.3", "Sec. 4.3", "Sections 2.1 and 4.4"
 _REFERENCE = re.compile(r"\b(Eqs?\.|Equations?|Sections?|Secs?\.)\s*\(?(\d+(?:\.\d+)?)\)?"
@@ -53,7 +49,7 @@ def test_the_index_is_printed_with_every_entry():
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() and equations.INDEX
     for entry in equations.INDEX:
-        assert entry.target in out.stdout and entry.equation in out.stdout, entry
+        assert equations.qualified_name(entry) in out.stdout and entry.equation in out.stdout, entry
 
 
 def test_every_listed_function_exists_and_its_docstring_names_paper_and_equation():
@@ -86,3 +82,11 @@ def test_the_check_fails_for_a_wrong_equation(monkeypatch):
     wrong = equations.Entry(equations.B22, "Eq. 7", "not the TME", "mwlib.bird22.tme:tme_profile")
     doc = equations.resolve(wrong).__doc__
     assert not references(wrong.equation) <= references(doc)
+
+
+def test_equations_md_is_the_current_index():
+    from mwlib import equations
+
+    path = paths.REPO_ROOT / "EQUATIONS.md"
+    assert path.read_text() == equations.as_markdown(), "run: python -m mwlib.equations --markdown > EQUATIONS.md"
+    assert "EQUATIONS.md" in (paths.REPO_ROOT / "README.md").read_text()

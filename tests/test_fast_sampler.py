@@ -24,7 +24,7 @@ ALPHA_PRIOR = (68.001, 168.04)  # the real sample's: 68 excluded clusters (mode 
 
 
 def make_mock(seed: int, n: int = 89, n_los: int = 18) -> dict:
-    m = sample_power_law_df(n, *TRUTH.values(), 0.6, 125.0, np.random.default_rng([0, 1000 + seed]))
+    m = sample_power_law_df(n, *TRUTH.values(), 0.6, 125.0, rng=np.random.default_rng([0, 1000 + seed]))
     m = hide_tangential_velocity(m, count=n_los, selection="outermost")
     return {c: m[c] for c in ("r", "vr", "vt")}
 
@@ -44,7 +44,7 @@ def test_batch_posterior_equals_posterior_in_every_scenario(mocks4, settings):
     for name, scenario in scenarios.scenarios_with_alpha_prior(*ALPHA_PRIOR).items():
         posts = [Posterior(m, scenario, **settings) for m in mocks4[:2]]
         batch = BatchPosterior(posts)
-        theta = np.stack([np.concatenate([p.sample_prior(300, rng), p.initial_points(1, 100, rng)[0]]) for p in posts])
+        theta = np.stack([np.concatenate([p.sample_prior(300, rng=rng), p.initial_points(1, 100, rng=rng)[0]]) for p in posts])
         with warnings.catch_warnings():
             warnings.simplefilter("error")  # quiet outside the support too
             fast = batch.log_prob_marginal(theta)
@@ -123,7 +123,7 @@ def test_batch_ensemble_samples_a_skewed_target_without_bias():
 
     n_sets = 12
     start = np.random.default_rng(2).normal(0.0, 3.0, (n_sets, 3, 32, 2))
-    run = batch_ensemble.BatchEnsembleRun(log_prob, start, np.random.SeedSequence(3).spawn(n_sets))
+    run = batch_ensemble.BatchEnsembleRun(log_prob, start, rngs=np.random.default_rng(3).spawn(n_sets))
     run.run(20, 20, ess_min=1000.0, max_draws=500)
     assert run.converged.all()
     mean, var_x = special.digamma(3.0), special.polygamma(1, 3.0)
@@ -222,7 +222,7 @@ def test_max_draws_caps_a_run_and_flags_it(mocks4):
 # Agreement with exact references
 # ------------------------------------------------------------------------------------------
 def test_grid_quadrature_matches_direct_integration_in_one_dimension(mocks4):
-    grid = grid_posteriors([mocks4[0]], SCENARIOS["I"])[0]
+    grid = grid_posteriors([mocks4[0]], SCENARIOS["I"], rng=np.random.default_rng(0))[0]
     post = Posterior(mocks4[0], SCENARIOS["I"])
     lp = lambda phi0: post.log_prob_marginal(np.atleast_2d(phi0).T)
     peak = grid.theta[np.argmax(grid.weights), 0]
@@ -238,7 +238,7 @@ def test_grid_quadrature_matches_direct_integration_in_one_dimension(mocks4):
 
 @pytest.mark.parametrize("name", ["I", "III", "IV", "IVb", "VII"])
 def test_fast_sampler_agrees_with_grid_quadrature(mocks4, name):
-    grids = grid_posteriors(mocks4[:2], SCENARIOS[name], alpha_prior=ALPHA_PRIOR)
+    grids = grid_posteriors(mocks4[:2], SCENARIOS[name], rng=np.random.default_rng(0), alpha_prior=ALPHA_PRIOR)
     fits = fit_batch(mocks4[:2], SCENARIOS[name], rngs=[np.random.default_rng(s) for s in [21, 22]], alpha_prior=ALPHA_PRIOR)
     for grid, res in zip(grids, fits):
         for q in SCENARIOS[name].free_parameters + ("M125",):

@@ -207,3 +207,14 @@ def test_best_hypothesis_has_the_most_numbers_inside():
                           ("d", "calibrated", 3, 0.5)],
                     names=("hypothesis", "status", "n_within_50", "median_abs_dev_pct"))
     assert forensic_study.best(summary) == "b"  # tie at 12 broken by the smaller deviation; c is not calibrated
+
+
+def test_scoring_records_how_many_fits_met_the_convergence_bars(inputs, baseline):
+    excluded = np.asarray(baseline["r_kpc"][~np.asarray(baseline["included"])], float)
+    short = dict(n_walkers=8, n_draws=5, max_draws=5)  # far too short to meet the bars
+    scored = forensic_study.score_all(inputs, excluded, [], seed=3, labels=["I", "II"], **short)
+    conv = scored[0].convergence
+    assert conv == {"n_fits": 2, "n_converged": 0, "missed": ["I", "II"]}
+    fits = scored[0].fits
+    assert forensic_scoring.convergence(fits) == conv
+    assert forensic_scoring.convergence({}) == {"n_fits": 0, "n_converged": 0, "missed": []}

@@ -1,4 +1,4 @@
-"""Halo-star mocks (mwlib.mocks, second section) and the coordinate pieces they rely on
+"""Halo-star mocks (mwlib.bird22.halo_mocks) and the coordinate pieces they rely on
 (coords: inverse transform, chunked Monte Carlo). The mocks must recover their own truth."""
 
 from __future__ import annotations
@@ -112,7 +112,7 @@ def test_jeans_solver_flat_rotation_curve_closed_form():
 
 def test_radii_follow_the_broken_power_law():
     bpl = BrokenPowerLaw(2.8, 17.0, 4.6)
-    r = halo_mocks.sample_broken_power_law_radii(20000, bpl, 3.0, 105.0, np.random.default_rng(6))
+    r = halo_mocks.sample_broken_power_law_radii(20000, bpl, 3.0, 105.0, rng=np.random.default_rng(6))
     grid = np.geomspace(3.0, 105.0, 4001)
     cdf = np.concatenate(([0], np.cumsum(bpl.shell_mean(grid) * np.diff(grid**3))))
     assert stats.kstest(r, lambda x: np.interp(x, grid, cdf / cdf[-1])).pvalue > 1e-3
@@ -128,12 +128,12 @@ def test_gaia_pm_errors_grow_with_magnitude():
 # --- the mocks ----------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def kg_mock():
-    return halo_mocks.make_halo_mock(halo_mocks.KGIANT_MOCK, np.random.default_rng(11))
+    return halo_mocks.make_halo_mock(halo_mocks.KGIANT_MOCK, rng=np.random.default_rng(11))
 
 
 @pytest.fixture(scope="module")
 def bhb_mock():
-    return halo_mocks.make_halo_mock(halo_mocks.BHB_MOCK, np.random.default_rng(12))
+    return halo_mocks.make_halo_mock(halo_mocks.BHB_MOCK, rng=np.random.default_rng(12))
 
 
 def _measure(mock, edges, seed=0):
@@ -179,11 +179,11 @@ def test_truth_round_trips_through_json(tmp_path, kg_mock):
 
 
 def test_mock_is_reproducible_and_needs_a_generator():
-    a = halo_mocks.make_halo_mock(halo_mocks.BHB_MOCK, np.random.default_rng(3), n_stars=200)
-    b = halo_mocks.make_halo_mock(halo_mocks.BHB_MOCK, np.random.default_rng(3), n_stars=200)
+    a = halo_mocks.make_halo_mock(halo_mocks.BHB_MOCK, rng=np.random.default_rng(3), n_stars=200)
+    b = halo_mocks.make_halo_mock(halo_mocks.BHB_MOCK, rng=np.random.default_rng(3), n_stars=200)
     np.testing.assert_array_equal(a.table["pmra_masyr"], b.table["pmra_masyr"])
     with pytest.raises(TypeError):
-        halo_mocks.make_halo_mock(halo_mocks.BHB_MOCK, 3)
+        halo_mocks.make_halo_mock(halo_mocks.BHB_MOCK, rng=3)
 
 
 def test_lamost_bias_is_there_and_corrected(kg_mock):
@@ -199,7 +199,7 @@ def test_lamost_bias_is_there_and_corrected(kg_mock):
 
 def test_without_distance_errors_the_dispersions_recover_the_truth():
     spec = dataclasses.replace(halo_mocks.KGIANT_MOCK, distance_err_frac=0.0)
-    mock = halo_mocks.make_halo_mock(spec, np.random.default_rng(13))
+    mock = halo_mocks.make_halo_mock(spec, rng=np.random.default_rng(13))
     _, measured, true, fisher = _measure(mock, dispersion.KG_EDGES_KPC)
     assert np.all(np.abs(measured - true) < 3.5 * fisher)
 

@@ -44,7 +44,7 @@ def _write_notebook02(run, n_draws):
 def pipeline(tmp_path_factory):
     """A 3000-star BHB-like mock written as notebook 01 does, its kinematics as notebook 02 does, and the samples
     as notebooks 03-04 load them -- all in a temporary run folder."""
-    mock = halo_mocks.make_halo_mock(halo_mocks.BHB_MOCK, np.random.default_rng(21), n_stars=N_STARS)
+    mock = halo_mocks.make_halo_mock(halo_mocks.BHB_MOCK, rng=np.random.default_rng(21), n_stars=N_STARS)
     root = tmp_path_factory.mktemp("run")
     with run_folder(root):
         run01 = products.open_run("01_data_prep", {"seed": 0})
@@ -106,7 +106,7 @@ def test_sample_generators_are_per_sample_and_reproducible():
 
 
 def test_loader_splits_cleaned_and_uncleaned_and_corrects_lamost(tmp_path):
-    mock = halo_mocks.make_halo_mock(halo_mocks.KGIANT_MOCK, np.random.default_rng(5), n_stars=300)
+    mock = halo_mocks.make_halo_mock(halo_mocks.KGIANT_MOCK, rng=np.random.default_rng(5), n_stars=300)
     table = mock.table
     table["substructure"] = np.arange(len(table)) % 10 == 0
     with run_folder(tmp_path):
@@ -430,3 +430,21 @@ def test_dispersion_and_sigma_fit_products_round_trip(tmp_path, sample):
     assert set(map(tuple, kept)) <= set(map(tuple, fit.samples))  # rows of the chain, thinned
     np.testing.assert_array_equal(fits["big"].sigma0_kms, fit.sigma0_kms)  # percentiles of the full chain
     assert fits["big"].n_walkers == 16 and fits["big"].n_burn == 20
+
+
+def test_notebooks_after_01_say_which_external_file_is_absent(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv(products.RUN_DIR_ENV, str(tmp_path))
+    monkeypatch.setenv(products.FALLBACK_ENV, "0")
+    name = "barbosa2022_segue_bhb_edr3.csv"
+    first = products.open_run("01_data_prep", {})
+    first.externals[name] = {"file": name, "found_in": None, "sha256": None}  # what run.external records if absent
+    samples.write_sample_list(first, {"bhb_mock": {"kind": "bhb", "stars": "local/x.csv"}})
+    later = products.open_run("03_jeans", {})
+    assert samples.say_what_is_skipped(later, "the Jeans masses of the real BHB samples") == [name]
+    assert capsys.readouterr().out.strip() == (
+        f"external file {name} absent (notebook 01 ran without it): the Jeans masses of the real BHB samples "
+        "(python -m mwlib.data fetch downloads it)")
+    # with every file found, nothing is said
+    first.externals[name] = {"file": name, "found_in": "data/external", "sha256": "0" * 64}
+    samples.write_sample_list(first, {"bhb_mock": {"kind": "bhb", "stars": "local/x.csv"}})
+    assert samples.say_what_is_skipped(later, "anything") == [] and capsys.readouterr().out == ""

@@ -100,3 +100,38 @@ def test_bird22_fig5_points_are_the_enclosed_masses_with_a_radius():
     # Malhan & Ibata (2019): M(<20 kpc) = 2.5 +- 0.2e11 Msun (their abstract, quoted in the file)
     assert row[("Malhan & Ibata 2019", 20.0)]["value_1e11msun"] == 2.5
     assert "2.5" in t[t["reference"] == "Malhan & Ibata 2019"]["quote"][0]
+
+
+def test_profile_agreement_places_each_study_against_the_band():
+    from astropy.table import Table
+
+    table = Table(rows=[("A", "M(<r)", 50.0, 4.0, 0.5, 0.5, "as quoted"), ("B", "M(<r)", 50.0, 9.0, 4.0, 1.0, "as quoted"),
+                      ("C", "M(<r)", 500.0, 9.0, 1.0, 1.0, "as quoted"), ("D", "Mvir", np.nan, 9.0, 1.0, 1.0, "as quoted")],
+                names=("reference", "quantity", "r_kpc", "value_1e11msun", "minus_1e11msun", "plus_1e11msun",
+                       "interval"))
+    r = np.array([10.0, 100.0])
+    out = lit.profile_agreement(table, r, lower=np.array([1.0, 4.0]), upper=np.array([2.0, 8.0]))
+    assert list(out["reference"]) == ["A", "B", "C"]  # D has no radius
+    # at 50 kpc the band is exp(interp(log r)): lower 1 * 4^(log5/log10) = 2.63, upper 5.26
+    assert np.isclose(out["band_low"][0], 4.0 ** (np.log(5) / np.log(10)))
+    assert list(out["inside"]) == [True, False, False]
+    assert list(out["overlaps"]) == [True, True, False]  # B's interval 5-10 reaches the band (5.26); C is off the grid
+
+
+def test_rows_without_a_radius_are_listed():
+    table = lit.read_eadie16_section6(EH16)
+    missing = lit.without_radius(table)
+    assert "McMillan (2011) (Mvir)" in missing and all("(Mvir)" in m for m in missing)
+
+
+def test_fig8_means_score_groups_and_the_overall_means():
+    from mwlib.bird22 import published
+
+    fig8 = lit.read_bird22_fig8(LITERATURE / "bird22_fig8.csv")
+    score, table = lit.fig8_means(fig8, published.BIRD22_RESULTS)
+    assert len(table) == len(lit.FIG8_SCORECARD_KEYS) + 2
+    assert set(score) == {(k, "weighted mean_1e12") for k in [*lit.FIG8_SCORECARD_KEYS.values(), "Fig. 8 Jeans/TME with B22",
+                                                              "Fig. 8 all"]}
+    # the paper's own four M200 alone, weighted by 1/sigma, give its Section 4.6 average (0.53)
+    t2 = lit.bird22_table2_rows(published.BIRD22_RESULTS)
+    assert lit.group_average(t2, weighting="inverse_error")[0] == pytest.approx(0.535, abs=0.002)

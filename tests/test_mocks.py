@@ -8,7 +8,9 @@ from scipy import stats
 from scipy.integrate import cumulative_trapezoid
 
 from mwlib.eh16.model import log_df, potential
-from mwlib.eh16.df_mocks import hide_tangential_velocity, sample_power_law_df, sample_radii
+from mwlib.eh16.df_mocks import (
+    hide_random_tangential_velocity, hide_tangential_velocity, sample_power_law_df, sample_radii,
+)
 
 
 def df_marginal_cdfs(r, phi0, gamma, alpha, beta, n_v=4001, n_eta=400):
@@ -38,7 +40,7 @@ def df_marginal_cdfs(r, phi0, gamma, alpha, beta, n_v=4001, n_eta=400):
 def test_speeds_and_angles_follow_the_df(alpha, beta, gamma):
     rng = np.random.default_rng(20)
     r0, phi0 = 5.0, 30.0
-    m = sample_power_law_df(5000, phi0, gamma, alpha, beta, r0, r0 * (1 + 1e-9), rng)
+    m = sample_power_law_df(5000, phi0, gamma, alpha, beta, r0, r0 * (1 + 1e-9), rng=rng)
     x = (m["v"] / 100.0) ** 2 / (2 * potential(m["r"], phi0, gamma))
     cos_eta = m["vr"] / m["v"]
     cdf_x, cdf_t = df_marginal_cdfs(r0, phi0, gamma, alpha, beta)
@@ -49,14 +51,14 @@ def test_speeds_and_angles_follow_the_df(alpha, beta, gamma):
 def test_ks_check_has_power():
     """The DF-based KS check rejects a sample drawn with the wrong anisotropy."""
     rng = np.random.default_rng(21)
-    m = sample_power_law_df(5000, 30.0, 0.5, 3.5, 0.0, 5.0, 5.0 * (1 + 1e-9), rng)
+    m = sample_power_law_df(5000, 30.0, 0.5, 3.5, 0.0, 5.0, 5.0 * (1 + 1e-9), rng=rng)
     _, cdf_t = df_marginal_cdfs(5.0, 30.0, 0.5, 3.5, 0.4)
     assert stats.kstest(m["vr"] / m["v"], cdf_t).pvalue < 1e-6
 
 
 @pytest.mark.parametrize("alpha", [3.5, 3.0, 2.2])
 def test_radii_follow_power_law(alpha):
-    r = sample_radii(4000, alpha, 0.5, 125.0, np.random.default_rng(22))
+    r = sample_radii(4000, alpha, 0.5, 125.0, rng=np.random.default_rng(22))
     assert r.min() >= 0.5 and r.max() <= 125.0
     s = 3.0 - alpha
     cdf = (lambda q: np.log(q / 0.5) / np.log(250.0)) if s == 0 else (lambda q: (q**s - 0.5**s) / (125.0**s - 0.5**s))
@@ -69,7 +71,7 @@ def test_velocity_dispersions_match_jeans_solution_from_galpy():
     from galpy.potential import PowerSphericalPotential, evaluatePotentials
 
     phi0, gamma, alpha, beta = 30.0, 0.5, 3.5, 0.3
-    m = sample_power_law_df(40000, phi0, gamma, alpha, beta, 1.0, 50.0, np.random.default_rng(23))
+    m = sample_power_law_df(40000, phi0, gamma, alpha, beta, 1.0, 50.0, rng=np.random.default_rng(23))
     phi = potential(m["r"], phi0, gamma) * 1e4  # km^2 s^-2
     ratio_r = m["vr"] ** 2 / phi  # independent of r for power laws
     pot = PowerSphericalPotential(alpha=2.0 + gamma, normalize=1.0)
@@ -102,20 +104,20 @@ def test_matches_galpy_sampler_where_galpy_allows_it():
     """galpy's constantbetaPowerLawdf needs a tracer slope < 3: compare at alpha = 2.9, beta = 0.4."""
     alpha, beta, gamma = 2.9, 0.4, 0.5
     r_g, x_g, c_g, psi0 = _galpy_sample(alpha, beta, gamma, 3000, 1)
-    m = sample_power_law_df(3000, psi0, gamma, alpha, beta, 0.1, 10.0, np.random.default_rng(24))
+    m = sample_power_law_df(3000, psi0, gamma, alpha, beta, 0.1, 10.0, rng=np.random.default_rng(24))
     x_o = (m["v"] / 100.0) ** 2 / (2 * potential(m["r"], psi0, gamma))  # natural velocity unit = 100 km/s
     assert stats.ks_2samp(x_g, x_o).pvalue > 1e-3
     assert stats.ks_2samp(c_g, m["vr"] / m["v"]).pvalue > 1e-3
     assert stats.ks_2samp(r_g, m["r"]).pvalue > 1e-3
     # negative control: a different anisotropy is detected
-    wrong = sample_power_law_df(3000, psi0, gamma, alpha, 0.0, 0.1, 10.0, np.random.default_rng(25))
+    wrong = sample_power_law_df(3000, psi0, gamma, alpha, 0.0, 0.1, 10.0, rng=np.random.default_rng(25))
     assert stats.ks_2samp(c_g, wrong["vr"] / wrong["v"]).pvalue < 1e-4
 
 
 def test_sampler_is_deterministic_and_needs_a_generator():
-    a = sample_power_law_df(50, 30.0, 0.5, 3.5, 0.2, 0.5, 125.0, np.random.default_rng(3))
-    b = sample_power_law_df(50, 30.0, 0.5, 3.5, 0.2, 0.5, 125.0, np.random.default_rng(3))
-    c = sample_power_law_df(50, 30.0, 0.5, 3.5, 0.2, 0.5, 125.0, np.random.default_rng(4))
+    a = sample_power_law_df(50, 30.0, 0.5, 3.5, 0.2, 0.5, 125.0, rng=np.random.default_rng(3))
+    b = sample_power_law_df(50, 30.0, 0.5, 3.5, 0.2, 0.5, 125.0, rng=np.random.default_rng(3))
+    c = sample_power_law_df(50, 30.0, 0.5, 3.5, 0.2, 0.5, 125.0, rng=np.random.default_rng(4))
     for key in ("r", "vr", "vt", "x", "y", "z"):
         np.testing.assert_array_equal(a[key], b[key])
     assert not np.array_equal(a["vr"], c["vr"])
@@ -123,13 +125,13 @@ def test_sampler_is_deterministic_and_needs_a_generator():
     np.testing.assert_allclose(np.sqrt(a["vr"] ** 2 + a["vtheta"] ** 2 + a["vphi"] ** 2), a["v"])
     assert np.all(log_df(a["r"], a["vr"], a["vt"], 30.0, 0.5, 3.5, 0.2) > -np.inf)  # all bound
     with pytest.raises(TypeError):
-        sample_power_law_df(5, 30.0, 0.5, 3.5, 0.2, 0.5, 125.0, 3)
+        sample_power_law_df(5, 30.0, 0.5, 3.5, 0.2, 0.5, 125.0, rng=3)
     with pytest.raises(ValueError):
-        sample_power_law_df(5, 30.0, 0.5, 1.0, 0.6, 0.5, 125.0, np.random.default_rng(0))  # Eq. 13 fails
+        sample_power_law_df(5, 30.0, 0.5, 1.0, 0.6, 0.5, 125.0, rng=np.random.default_rng(0))  # Eq. 13 fails
 
 
 def test_hide_tangential_velocity():
-    m = sample_power_law_df(40, 30.0, 0.5, 3.5, 0.2, 0.5, 125.0, np.random.default_rng(5))
+    m = sample_power_law_df(40, 30.0, 0.5, 3.5, 0.2, 0.5, 125.0, rng=np.random.default_rng(5))
     outer = hide_tangential_velocity(m, count=8, selection="outermost")
     assert np.isnan(outer["vt"]).sum() == 8 and np.isfinite(m["vt"]).all()  # input untouched
     hidden = np.isnan(outer["vt"])
@@ -137,11 +139,17 @@ def test_hide_tangential_velocity():
     assert np.array_equal(outer["complete"], np.isfinite(outer["vt"]))
     assert np.isnan(outer["vphi"][~outer["complete"]]).all()
     np.testing.assert_array_equal(outer["vr"], m["vr"])
-    rand = hide_tangential_velocity(m, fraction=0.25, rng=np.random.default_rng(1))
+    rand = hide_random_tangential_velocity(m, fraction=0.25, rng=np.random.default_rng(1))
     assert np.isnan(rand["vt"]).sum() == 10
+    again = hide_random_tangential_velocity(m, fraction=0.25, rng=np.random.default_rng(1))
+    assert np.array_equal(rand["complete"], again["complete"])
     by_mask = hide_tangential_velocity(m, mask=[0, 3])
     assert np.flatnonzero(np.isnan(by_mask["vt"])).tolist() == [0, 3]
     with pytest.raises(ValueError):
         hide_tangential_velocity(m)
+    with pytest.raises(ValueError, match="hide_random_tangential_velocity"):
+        hide_tangential_velocity(m, count=3)  # a random subset needs the function that takes the generator
     with pytest.raises(TypeError):
-        hide_tangential_velocity(m, count=3)  # random selection needs an rng
+        hide_random_tangential_velocity(m, count=3)  # rng has no default
+    with pytest.raises(TypeError):
+        hide_random_tangential_velocity(m, count=3, rng=3)

@@ -117,7 +117,8 @@ def _layout(tmp_path):
     for sub in ("notebooks", "results", "figures", "runs"):
         (tmp_path / sub).mkdir()
     (tmp_path / "results" / "old.csv").write_text("old\n")
-    layout.readme.write_text(f"a\n{scorecard.README_BEGIN}\nold\n{scorecard.README_END}\n")
+    layout.readme.write_text("a\n" + "".join(f"{b}\nold\n{e}\n" for b, e in map(scorecard.readme_markers,
+                                                                              scorecard.README_BLOCKS)))
     return layout
 
 
@@ -142,6 +143,7 @@ def _fake_notebooks(monkeypatch, fail: str | None = None):
         run = products.open_run(name, dict(parameters or {}))
         if name == "07_comparison":
             run.write_text("scorecard_summary.md", "* new\n")
+            run.write_text("findings.md", "* found\n")
         else:
             run.write_text(f"{name}.txt", name)
         run.finish()
@@ -191,7 +193,7 @@ def test_a_complete_committed_run_is_staged_then_swapped_in(tmp_path, monkeypatc
     assert "old.csv" not in results and "scorecard_summary.md" in results and products.MANIFEST_NAME in results
     assert sorted(p.name for p in layout.notebooks.glob("*.ipynb")) == sorted(f"{n}.ipynb" for n in reproduce.NOTEBOOKS)
     text = layout.readme.read_text()
-    assert "* new" in text and "old" not in text
+    assert "* new" in text and "* found" in text and "old" not in text
     manifest = json.loads((tmp_path / "results" / products.MANIFEST_NAME).read_text())
     assert manifest["files"]["results/scorecard_summary.md"]["notebook"] == "07_comparison"
     assert set(manifest["notebooks"]) == set(reproduce.NOTEBOOKS)

@@ -144,9 +144,33 @@ def test_finish_writes_the_provenance(tmp_path, capsys):
     assert record["inputs"][f"results/{name}"]["origin"] == "run"
     assert record["inputs"]["data/eadie_harris2016_table1.csv"] == {
         "origin": "data", "sha256": products.sha256_of(paths.GC_TABLE_PATH)}
-    assert record["externals"] == {"no_such_file.dat": {"path": None, "sha256": None}}
+    assert record["externals"] == {"no_such_file.dat": {"file": "no_such_file.dat", "found_in": None, "sha256": None}}
     assert record["outputs"] == {"results/out.json": products.sha256_of(tmp_path / "results" / "out.json")}
     assert record["elapsed_s"] >= 0
+
+
+def test_external_files_are_recorded_without_absolute_paths(tmp_path, monkeypatch):
+    """Where an external file was found: relative to the repository inside it, else only the kind of directory."""
+    outside = tmp_path / "somewhere" / "external"
+    outside.mkdir(parents=True)
+    (outside / "ext.dat").write_text("x\n")
+    sha = products.sha256_of(outside / "ext.dat")
+    inside_name = paths.GC_TABLE_PATH.name  # a committed file under data/, standing in for an external one
+    monkeypatch.setenv("MWLIB_EXTERNAL_DATA", str(outside))
+    with run_folder(tmp_path / "run"):
+        run = products.open_run("01_data_prep", {})
+        assert run.external("ext.dat", skips="nothing") == outside / "ext.dat"
+        assert run.externals["ext.dat"] == {"file": "ext.dat", "found_in": "MWLIB_EXTERNAL_DATA", "sha256": sha}
+        assert run.external("ext.dat", skips="nothing", directory=outside) == outside / "ext.dat"
+        assert run.external(inside_name, skips="nothing", directory=paths.DATA_DIR) == paths.GC_TABLE_PATH
+        assert run.has_external("ext.dat") and run.has_external(inside_name) and not run.has_external("other.dat")
+        path = run.finish()
+    text = path.read_text()
+    record = json.loads(text)["externals"]
+    assert record["ext.dat"] == {"file": "ext.dat", "found_in": "explicit directory", "sha256": sha}
+    assert record[inside_name] == {"file": inside_name, "found_in": "data",
+                                   "sha256": products.sha256_of(paths.GC_TABLE_PATH)}
+    assert str(tmp_path) not in text and str(paths.REPO_ROOT) not in text  # no machine's path in the record
 
 
 def test_build_manifest_lists_every_file_with_its_hash_and_owner(tmp_path):
@@ -178,14 +202,29 @@ def test_build_manifest_lists_every_file_with_its_hash_and_owner(tmp_path):
 
 
 def test_the_committed_manifest_matches_the_files_on_disk():
+    """Both directions: every file under results/ and figures/ is in results/MANIFEST.json, and every entry of the
+    manifest is on disk with its sha256. Uncommitted products (git-ignored, results/local/; the manifest marks them
+    untracked) are skipped both ways: a fresh clone does not have them."""
     manifest = products.read_manifest()
     if not manifest:
         pytest.skip("no results/MANIFEST.json yet (a complete run at the committed settings writes it)")
-    assert manifest["files"]
-    for rel, entry in manifest["files"].items():
-        path = paths.REPO_ROOT / rel
-        if not entry["tracked"] and not path.exists():
+    files = manifest["files"]
+    assert files
+    on_disk = sorted(p.relative_to(paths.REPO_ROOT).as_posix() for d in (paths.RESULTS_DIR, paths.FIGURES_DIR)
+                     for p in d.rglob("*") if p.is_file() and p.name != products.MANIFEST_NAME)
+    ignored = products._ignored(sorted(set(on_disk) | set(files)), paths.REPO_ROOT)
+    for rel, entry in files.items():
+        # the manifest's "tracked" is what git ignores, and only results/local/ is ignored
+        assert entry["tracked"] == (rel not in ignored), f"{rel}: tracked={entry['tracked']} but git disagrees"
+        assert entry["tracked"] or rel.startswith("results/local/"), rel
+    for rel in on_disk:
+        if rel in ignored:
+            continue  # an uncommitted product
+        assert rel in files, f"{rel} is on disk but not in results/MANIFEST.json"
+    for rel, entry in files.items():
+        if not entry["tracked"]:
             continue  # an uncommitted product (results/local/) of the run that wrote the manifest
+        path = paths.REPO_ROOT / rel
         assert path.is_file(), f"{rel} is in the manifest but not on disk"
         assert products.sha256_of(path) == entry["sha256"], f"{rel} differs from the manifest"
         assert entry["notebook"] in (*paths.NOTEBOOKS, runner.RUNNER)
@@ -320,3 +359,29 @@ def test_recorded_provenance_respects_the_stages():
                 continue
             p_stage, p_chain, p_index = _position(producer)
             assert p_stage < stage or (p_stage == stage and p_chain == chain and p_index < index), (path.name, rel)
+
+
+def test_the_committed_results_were_made_by_the_code_beside_them():
+    """The manifest's source digest (library, notebook sources, committed data, pins) is that of this checkout: the
+    committed results, figures and executed notebooks are current. Fails after any such edit until make reproduce
+    has been run at the committed settings."""
+    manifest = products.read_manifest()
+    if not manifest:
+        pytest.skip("no results/MANIFEST.json yet (a complete run at the committed settings writes it)")
+    now = products.source_digest()
+    assert manifest.get("sources", {}).get("sha256") == now["sha256"], (
+        "the committed results were made by other sources (library, notebooks, data or pins): run make reproduce")
+
+
+def test_the_source_digest_follows_every_source_file(tmp_path):
+    (tmp_path / "mwlib").mkdir()
+    (tmp_path / "notebooks").mkdir()
+    (tmp_path / "mwlib" / "a.py").write_text("x = 1\n")
+    (tmp_path / "notebooks" / "01.py").write_text("# %%\n")
+    (tmp_path / "notebooks" / "01.ipynb").write_text("{}")  # executed notebooks are products, not sources
+    first = products.source_digest(tmp_path)
+    assert first["files"] == 2
+    (tmp_path / "notebooks" / "01.ipynb").write_text('{"changed": 1}')
+    assert products.source_digest(tmp_path)["sha256"] == first["sha256"]
+    (tmp_path / "mwlib" / "a.py").write_text("x = 2\n")
+    assert products.source_digest(tmp_path)["sha256"] != first["sha256"]

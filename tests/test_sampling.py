@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import warnings
+from typing import Literal
 
 import numpy as np
 import pytest
@@ -10,7 +11,7 @@ import pytest
 from mwlib.eh16.scenarios import SCENARIOS, Scenario
 from mwlib.eh16.fit import ConvergenceWarning, fit
 from mwlib.eh16.model import mass_enclosed
-from mwlib.eh16.df_mocks import hide_tangential_velocity, sample_power_law_df
+from mwlib.eh16.df_mocks import hide_random_tangential_velocity, hide_tangential_velocity, sample_power_law_df
 from mwlib.core.mcmc_diagnostics import convergence_diagnostics
 
 TRUTH = {"phi0": 33.0, "gamma": 0.5, "alpha": 3.5, "beta": 0.3}
@@ -18,10 +19,12 @@ M125_TRUE = float(mass_enclosed(125.0, TRUTH["phi0"], TRUTH["gamma"]))
 ALPHA_GAMMA_PRIOR = ("gamma", 10.0, 20.0)  # alpha - 3 ~ Gamma(10, rate 20): mean 3.5, sd 0.16
 
 
-def make_mock(n: int, n_los: int, seed: int, selection: str = "random") -> dict:
+def make_mock(n: int, n_los: int, seed: int, selection: Literal["random", "outermost"] = "random") -> dict:
     rng = np.random.default_rng(seed)
-    m = sample_power_law_df(n, TRUTH["phi0"], TRUTH["gamma"], TRUTH["alpha"], TRUTH["beta"], 0.5, 125.0, rng)
-    return hide_tangential_velocity(m, count=n_los, selection=selection, rng=rng)
+    m = sample_power_law_df(n, TRUTH["phi0"], TRUTH["gamma"], TRUTH["alpha"], TRUTH["beta"], 0.5, 125.0, rng=rng)
+    if selection == "random":
+        return hide_random_tangential_velocity(m, count=n_los, rng=rng)
+    return hide_tangential_velocity(m, count=n_los, selection=selection)
 
 
 @pytest.fixture(scope="module")
@@ -194,3 +197,17 @@ def test_marginal_sampler_matches_grid_posterior_for_wide_gamma_prior():
         sd = np.sqrt((w * grid**2).sum() - mean**2)
         assert abs(res.samples[name].mean() - mean) < 0.1 * sd, name
         assert abs(res.samples[name].std() / sd - 1) < 0.2, name  # Phi_o has a heavy right tail
+
+
+def test_convergence_diagnostics_of_chains_that_never_moved_are_nan_without_warnings():
+    rng = np.random.default_rng(1)
+    chains = np.stack([rng.standard_normal((3, 400)), np.full((3, 400), 2.0)], axis=-1)  # "b" never moved
+    with_nan = chains.copy()
+    with_nan[1, 7, 0] = np.nan
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # arviz's 0/0 RuntimeWarning must not happen
+        rhat, ess = convergence_diagnostics(chains, ["a", "b"])
+        rhat_nan, ess_nan = convergence_diagnostics(with_nan, ["a", "b"])
+    assert rhat["a"] < 1.05 and ess["a"] > 500
+    assert np.isnan(rhat["b"]) and np.isnan(ess["b"])  # arviz alone would give ESS = 1200 for a constant
+    assert np.isnan(rhat_nan["a"]) and np.isnan(ess_nan["a"])

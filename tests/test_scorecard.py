@@ -103,6 +103,19 @@ def test_prior_bound_fits_show_na():
     i = _rows(absent)[(B, "TME BHB: M200_1e12")]
     assert absent["reproduced"][i] == f"not computed: {paths.BARBOSA_BHB_NAME} absent" and np.isnan(absent["value"][i])
     assert absent["agrees"][_rows(absent)[(B, "TME KG: M200_1e12")]]  # a mock row needs no external file
+    # the "needs" column names the file, so that a notebook can show the counts that do not depend on it
+    assert absent["needs"][i] == paths.BARBOSA_BHB_NAME and absent["needs"][_rows(absent)[(B, "TME KG: M200_1e12")]] == ""
+    independent = scorecard.headline_counts(absent[absent["needs"] == ""])
+    assert "public stand-in" in independent["basis"] and independent["rows"][list(independent["basis"]).index(
+        "public stand-in")] == 0
+
+
+def test_systematic_rows_are_left_out_as_repeats_of_the_mass_rows():
+    card = scorecard.build({})
+    quantities = set(map(str, card["quantity"]))
+    assert "Jeans BHB: M(<52) systematic" not in quantities and "Jeans KG: M200 systematic_1e12" not in quantities
+    assert "Jeans BHB: M(<52)" in quantities and "Jeans KG: M200_1e12" in quantities
+    assert scorecard.basis_of("B22", "BHB", "alpha_in") == "same data"
 
 
 def test_deviations_beyond_1000_percent_are_nan():
@@ -159,8 +172,16 @@ def test_readme_block_is_replaced_and_matches_the_committed_summary():
         scorecard.readme_with_summary("no markers", "x")
     root = Path(__file__).resolve().parents[1]
     readme = (root / "README.md").read_text()
-    summary = root / "results" / "scorecard_summary.md"
-    if not summary.is_file():
-        pytest.skip("no committed results/scorecard_summary.md yet (make reproduce writes it)")
-    assert scorecard.readme_with_summary(readme, summary.read_text()) == readme, \
-        "README.md's scorecard summary is stale: run make reproduce (or notebook 07 and mwlib.repro.runner)"
+    for name, file_name in scorecard.README_BLOCKS.items():
+        source = root / "results" / file_name
+        assert source.is_file(), f"no committed results/{file_name} (make reproduce writes it)"
+        assert scorecard.readme_with_block(readme, name, source.read_text()) == readme, \
+            f"README.md's block {name} is stale: run make reproduce (or notebook 07 and mwlib.repro.runner)"
+
+
+def test_findings_quote_the_scorecard_rows():
+    card = scorecard.build({"EH16": {"XII|M125": 6.9}, "EH16 best hypothesis": {"XII|M125": 5.3}})
+    text = scorecard.findings_markdown(card)
+    line = next(x for x in text.splitlines() if "Scenario XII" in x)
+    assert "| 5.22 (4.79, 5.63) | 6.9 | same data | 5.3 (inside the published interval) |" in line
+    assert "not computed yet" in next(x for x in text.splitlines() if "Scenario I " in x)

@@ -35,7 +35,7 @@ def test_galactic_coordinates_match_astropy():
 
 def test_energy_matches_galpy():
     from galpy.orbit import Orbit
-    from galpy.potential import MWPotential2014
+    from galpy.potential import MWPotential2014, evaluatePotentials
 
     pos, vel = np.array([[10.0, 5.0, 3.0]]), np.array([[50.0, -100.0, 80.0]])
     R, z = np.hypot(*pos[0, :2]), pos[0, 2]
@@ -43,7 +43,10 @@ def test_energy_matches_galpy():
     vR = (pos[0, 0] * vel[0, 0] + pos[0, 1] * vel[0, 1]) / R
     vT = (pos[0, 0] * vel[0, 1] - pos[0, 1] * vel[0, 0]) / R
     o = Orbit([R / 8, vR / 220, vT / 220, z / 8, vel[0, 2] / 220, np.arctan2(pos[0, 1], pos[0, 0])])
-    assert ss.energy_mwpotential2014(pos, vel)[0] == pytest.approx(o.E(pot=MWPotential2014) * 220**2, rel=1e-10)
+    # galpy's energy, shifted so that it is zero at infinity (galpy's bulge potential is not)
+    phi_inf = evaluatePotentials(MWPotential2014, 1e12, 0.0) * 220**2
+    assert ss.energy_mwpotential2014(pos, vel)[0] == pytest.approx(o.E(pot=MWPotential2014) * 220**2 - phi_inf,
+                                                                   rel=1e-10)
     assert sph["r"][0] > 0
 
 
@@ -76,7 +79,7 @@ def _stream_along_sgr_orbit(n, rng):
 
 @pytest.fixture(scope="module")
 def smooth():
-    return halo_mocks.make_halo_mock(halo_mocks.BHB_MOCK, np.random.default_rng(21)).table
+    return halo_mocks.make_halo_mock(halo_mocks.BHB_MOCK, rng=np.random.default_rng(21)).table
 
 
 def test_smooth_mock_has_few_false_positives(smooth):
@@ -103,10 +106,20 @@ def test_shuffled_velocities_keep_each_radial_bin_distribution():
     rng = np.random.default_rng(3)
     r = rng.uniform(1, 100, 1000)
     v = rng.normal(0, 1, (1000, 3)) * r[:, None]
-    out = ss.shuffled_velocities(r, v, rng, n_radial_bins=10)
+    out = ss.shuffled_velocities(r, v, rng=rng, n_radial_bins=10)
     edges = np.quantile(r, np.linspace(0, 1, 11)[1:-1])
     bins = np.searchsorted(edges, r)
     for b in range(10):
         for j in range(3):
             np.testing.assert_allclose(np.sort(out[bins == b, j]), np.sort(v[bins == b, j]))
     assert not np.allclose(out, v)
+
+
+def test_energy_is_zero_at_infinity_and_negative_for_bound_orbits():
+    far = ss.energy_mwpotential2014(np.array([[1e7, 0.0, 0.0]]), np.zeros((1, 3)))
+    assert abs(far[0]) < 50.0  # km^2/s^2: galpy's bulge alone tends to +6.5e4 there
+    sun = ss.energy_mwpotential2014(np.array([[8.0, 0.0, 0.0]]), np.array([[0.0, 220.0, 0.0]]))
+    assert sun[0] < 0  # the Sun's circular orbit is bound
+    # escape speed at 8 kpc in MWPotential2014 is about 500-600 km/s: 700 km/s is unbound, 400 bound
+    assert ss.energy_mwpotential2014(np.array([[8.0, 0, 0]]), np.array([[700.0, 0, 0]]))[0] > 0
+    assert ss.energy_mwpotential2014(np.array([[8.0, 0, 0]]), np.array([[400.0, 0, 0]]))[0] < 0

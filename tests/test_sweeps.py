@@ -51,7 +51,7 @@ def test_sweep_fit_task_on_a_mock():
     from mwlib.eh16 import model, scenario_fits
 
     rng = np.random.default_rng(3)
-    mock = df_mocks.sample_power_law_df(60, 40.0, 0.5, 3.5, 0.2, 1.0, 100.0, rng)
+    mock = df_mocks.sample_power_law_df(60, 40.0, 0.5, 3.5, 0.2, 1.0, 100.0, rng=rng)
     mock = df_mocks.hide_tangential_velocity(mock, count=10, selection="outermost")
     task = {"scenario": "I", "seed": 0, "label": "x", "r_min_kpc": 5.0, "radii_kpc": (50.0,),
             "profile_r_kpc": [10.0, 100.0],

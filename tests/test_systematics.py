@@ -17,7 +17,7 @@ QUICK = {"n_draws": 50, "n_jeans_mc": 20, "n_boot": 20, "sigma": dict(n_walkers=
 
 @pytest.fixture(scope="module")
 def bhb():
-    mock = halo_mocks.make_halo_mock(halo_mocks.BHB_MOCK, np.random.default_rng(31), n_stars=1500)
+    mock = halo_mocks.make_halo_mock(halo_mocks.BHB_MOCK, rng=np.random.default_rng(31), n_stars=1500)
     t = mock.table
     kin = samples.compute_kinematics(t, rng=np.random.default_rng(32), n_draws=50)
     sample = samples.HaloSample("bhb_mock", "bhb", t, kin, mock.truth, None, False)
@@ -145,3 +145,15 @@ def test_summarize_by_hand_and_prior_bound_m200_is_nan():
         assert m["median_bin_change_pct"] == pytest.approx(5.0) and m["m200_change_pct"] == pytest.approx(10.0)
     assert systematics.mean_change(summary, ["s"], "distance", "m200_change_pct") == pytest.approx(30.0)
     assert np.isnan(systematics.mean_change(summary, ["s"], "alpha_out", "m200_change_pct"))
+
+
+def test_systematic_lines_quote_15_percent_beside_the_published():
+    from mwlib.bird22 import published, systematics
+
+    pub = published.BIRD22_RESULTS
+    text = systematics.systematic_lines({("Jeans KG", "M(<73)"): 4.0, ("Jeans KG", "M200_1e12"): 50.0}, pub,
+                                        ("Jeans KG", "Jeans BHB"))
+    lines = text.splitlines()
+    assert lines[0].startswith("Jeans KG  M(<73): ours 4 ± 0.6 (systematic) 1e11 Msun; published 4.3 ± 0.6")
+    assert "not defined (NFW fit at its prior bound)" in lines[1]  # 5e13 Msun is beyond the bound
+    assert lines[2] == "Jeans BHB M(<52): not computed" and lines[3] == "Jeans BHB M200: not computed"

@@ -1,5 +1,8 @@
 """Tracer density profiles of Bird et al. (2022), Section 4.2 (and Section 5.3 for the slopes).
 
+One module on purpose: every profile below (spherical, flattened, fitted, adjusted) answers the same question --
+the slope alpha(r) the Jeans and TME equations need -- with the same sign convention.
+
 mwlib convention: rho ∝ r**(-alpha) with alpha > 0; Bird et al. print the same slopes negative
 (their alpha_in = -3.1 is our 3.1). The Jeans equation (Bird's Eq. 1) needs the local logarithmic
 slope, returned here as alpha(r) = -d ln rho / d ln r (positive for a falling profile).
@@ -314,7 +317,7 @@ def fit_broken_power_law(
     p0 = best + scale * rng.standard_normal((n_walkers, 4))
     inside = np.all((p0 > bounds[:, 0]) & (p0 < bounds[:, 1]), axis=1)
     p0[~inside] = best  # rare: start exactly at the optimum, which is inside the prior
-    sampler = run_seeded_ensemble(_bpl_log_prob, p0, n_steps, rng, args=args, progress=progress)
+    sampler = run_seeded_ensemble(_bpl_log_prob, p0, n_steps, rng=rng, args=args, progress=progress)
     samples = sampler.get_chain(discard=n_burn, flat=True)
     pct = np.percentile(samples, (16, 50, 84), axis=0)
     return BrokenPowerLawFit(

@@ -23,6 +23,7 @@ Conventions
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 from astropy.table import Table
@@ -125,6 +126,10 @@ def bin_index(r_kpc: np.ndarray, edges_kpc: np.ndarray) -> np.ndarray:
     return k
 
 
+#: What to do with a bin of too few stars: raise, or keep the row with NaN values and ``ok = False``.
+OnSparse = Literal["raise", "flag"]
+
+
 def bin_dispersions(
     r_kpc: np.ndarray,
     v_kms: np.ndarray,
@@ -132,7 +137,7 @@ def bin_dispersions(
     edges_kpc: np.ndarray,
     min_stars: int = 10,
     *,
-    on_sparse: str = "raise",
+    on_sparse: OnSparse = "raise",
     tol: float = 1e-6,
     max_iter: int = 10_000,
 ) -> Table:
@@ -370,7 +375,7 @@ def fit_sigma_r_exponential(
     p0 = best * (1.0 + 1e-3 * rng.standard_normal((n_walkers, 2)))
     p0[:, 1] = np.clip(p0[:, 1], 1e-9 * h_r_max_kpc, (1 - 1e-9) * h_r_max_kpc)
     p0[:, 0] = np.abs(p0[:, 0])
-    sampler = run_seeded_ensemble(_exp_log_prob, p0, n_steps, rng, args=(r, sig, err, h_r_max_kpc),
+    sampler = run_seeded_ensemble(_exp_log_prob, p0, n_steps, rng=rng, args=(r, sig, err, h_r_max_kpc),
                                   progress=progress)
     samples = sampler.get_chain(discard=n_burn, flat=True)
     pct = np.percentile(samples, (16, 50, 84), axis=0)

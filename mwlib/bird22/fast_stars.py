@@ -3,7 +3,8 @@
 :func:`escape_speed` of a spherical mass profile, :func:`velocity_tail_summary` per radial bin (the
 fraction above v_esc and how heavy-tailed each velocity component is), and
 :func:`without_fast_stars`, a diagnostic (not a result) that drops the stars faster than v_esc and
-redoes the dispersions and the TME (Bird et al. 2022 Eq. 4).
+redoes the dispersions and the TME (Bird et al. 2022 Eq. 4); :func:`fast_fraction` of a sample and
+:func:`selection_study`, the two criteria of the clean BHB selection cut by cut.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from mwlib.bird22.samples import HaloSample
 from mwlib.core import coords
 from mwlib.core.constants import G_KPC_KMS2_PER_MSUN
 
-__all__ = ["escape_speed", "velocity_tail_summary", "without_fast_stars", "fast_fraction", "fast_fraction_table"]
+__all__ = ["escape_speed", "velocity_tail_summary", "without_fast_stars", "fast_fraction", "fast_fraction_table",
+           "selection_study"]
 
 _G = G_KPC_KMS2_PER_MSUN
 
@@ -128,3 +130,34 @@ def fast_fraction_table(stats: dict[str, dict[str, float]]) -> Table:
     out["median r [kpc]"].info.format = ".1f"
     out["fraction r > 35"].info.format = ".3f"
     return out
+
+
+def selection_study(raw: Table, selection, v_esc_fn: Callable[[np.ndarray], np.ndarray], *,
+                    sun: coords.SolarParameters = coords.BIRD22_SUN) -> Table:
+    """The two criteria the clean BHB selection was chosen on, after each of its catalogue cuts in turn
+    (:func:`mwlib.bird22.bhb_selection.cut_masks`, all within the paper's radial range): N, the median r, the
+    number and fraction of stars beyond 35 kpc (the radial coverage) and, among those, the fractions faster than
+    400 km/s and than ``v_esc_fn(r)`` (:func:`fast_fraction`). ``raw`` is the file as read by
+    :func:`mwlib.bird22.barbosa.read_barbosa_bhb`."""
+    from mwlib.bird22 import barbosa, bhb_selection
+
+    table = barbosa.barbosa_to_halo_table(raw, distance=selection.distance,
+                                          distance_err_frac=selection.distance_err_frac, sample="study")
+    position = coords.galactocentric_positions(table["ra"], table["dec"], table["distance_kpc"], sun)
+    r = np.linalg.norm(position, axis=-1)
+    keep = (r > selection.r_min_kpc) & (r < selection.r_max_kpc)
+    rows = []
+    for step, mask in [("radial range only", np.ones(len(table), bool)),
+                       *bhb_selection.cut_masks(raw, selection).items()]:
+        keep = keep & mask
+        s = fast_fraction(table[keep], v_esc_fn, sun=sun)
+        rows.append((f"+ {step}" if rows else step, s["n"], s["median_r_kpc"], s["n_r_gt_35"], s["frac_r_gt_35"],
+                     s["frac_faster_400"], s["frac_above_vesc"]))
+    out = Table(rows=rows, names=("cut (cumulative)", "N", "median r [kpc]", "N(r > 35)", "fraction r > 35",
+                                  "r > 35: fraction |v| > 400 km/s", "r > 35: fraction |v| > v_esc"))
+    for col in ("median r [kpc]",):
+        out[col].info.format = ".1f"
+    for col in ("fraction r > 35", "r > 35: fraction |v| > 400 km/s", "r > 35: fraction |v| > v_esc"):
+        out[col].info.format = ".3f"
+    return out
+

@@ -56,15 +56,19 @@ def fig1_distributions(tables: Mapping[str, Table]) -> plt.Figure:
 
 
 def substructure_figure(table: Table, result: SubstructureResult, sun: coords.SolarParameters,
-                        energy_limits: tuple[float, float] = (-2.5, 0.0)) -> plt.Figure:
+                        energy_limits: tuple[float, float] | None = None) -> plt.Figure:
     """The real stars in the Sagittarius frame (Majewski et al. 2003) and in (L_z, E): kept stars, Sgr
-    candidates and compact integrals-of-motion groups. Stars with E > the upper limit (unbound in
-    MWPotential2014, mostly overestimated distances) are counted in the legend, not drawn."""
+    candidates and compact integrals-of-motion groups. Only bound stars (E < 0 in MWPotential2014) are drawn in
+    (L_z, E), on the energy range they span unless ``energy_limits`` is given; the others (mostly overestimated
+    distances) are counted in the title."""
     lam, beta_sgr = sgr_coordinates(table["ra"], table["dec"])
     pos, vel = coords.galactocentric_phase_space(table["ra"], table["dec"], table["distance_kpc"],
                                                  table["pmra_masyr"], table["pmdec_masyr"], table["vlos_kms"], sun)
     lz = angular_momentum(pos, vel)[:, 2] / 1e3
     energy = result.features[:, 0]
+    if energy_limits is None:
+        bound = energy[np.isfinite(energy) & (energy < 0)]
+        energy_limits = (1.05 * float(bound.min()), 0.0) if bound.size else (-1.0, 0.0)
     shown = (energy > energy_limits[0]) & (energy < energy_limits[1])
     fig, axes = plt.subplots(1, 2, figsize=(10, 3.8))
     groups = [(~result.substructure, "kept", "0.6", 3), (result.sgr, "Sgr candidates", "tab:red", 8),
@@ -75,8 +79,7 @@ def substructure_figure(table: Table, result: SubstructureResult, sun: coords.So
     axes[0].set(xlabel=r"$\Lambda_\mathrm{Sgr}$ [deg]", ylabel=r"$B_\mathrm{Sgr}$ [deg]", xlim=(0, 360),
                 title="Sgr frame (Majewski et al. 2003)")
     axes[1].set(xlabel=r"$L_z$ [$10^3$ kpc km/s]", ylabel=r"$E$ [$10^5$ km$^2$/s$^2$] (MWPotential2014)",
-                ylim=energy_limits, title=f"integrals of motion ({np.count_nonzero(~shown)} stars outside the "
-                f"energy range not drawn)")
+                ylim=energy_limits, title=f"integrals of motion ({np.count_nonzero(~shown)} unbound stars not drawn)")
     axes[0].legend(loc="lower left", markerscale=1.5)
     return fig
 
@@ -345,7 +348,7 @@ def fig5_mass_profile(columns: Mapping[str, Sequence[str]], profiles: Mapping[st
     return fig
 
 
-def nfw_corner_figure(samples: Mapping[str, np.ndarray], method_label: str, kinds: Mapping[str, str],
+def fig6_fig7_nfw_corner(samples: Mapping[str, np.ndarray], method_label: str, kinds: Mapping[str, str],
                       truths: Mapping[str, HaloTruth], figure_label: str) -> plt.Figure:
     """Figs. 6-7: (r200, c) posteriors of the NFW fits, one 2x2 corner per sample, with the mock's truth and
     the published best fit of the same kind (a star)."""
@@ -369,7 +372,10 @@ def fig9_distance_systematics(runs_by: Mapping[tuple[str, str], Mapping], names:
     """Fig. 9: Jeans (top) and TME (bottom) profiles with the original distances (markers) and with distances
     x 1.1 (blue band) and x 0.9 (red band), band widths from the random mass errors; a mock's truth dashed.
     ``runs_by[(sample, variant)]`` are :func:`mwlib.bird22.systematics.run_variant` results."""
-    fig, axes = plt.subplots(2, len(names), figsize=(4.2 * len(names), 6.4), squeeze=False, sharex="col")
+    from matplotlib.ticker import FixedLocator, NullFormatter, ScalarFormatter
+
+    fig, axes = plt.subplots(2, len(names), figsize=(3.9 * len(names), 6.6), squeeze=False, sharex="col",
+                             sharey=True, layout="constrained")
     for j, name in enumerate(names):
         for i, method in enumerate(("jeans", "tme")):
             ax = axes[i, j]
@@ -386,11 +392,18 @@ def fig9_distance_systematics(runs_by: Mapping[tuple[str, str], Mapping], names:
             if name in truths:
                 rr = np.geomspace(3, 110, 100)
                 ax.plot(rr, truths[name].mass_enclosed(rr) / 1e11, "k--", lw=0.8, label="truth")
-            ax.set(yscale="log", title=f"{name}, {'Jeans' if method == 'jeans' else 'TME'}",
-                   ylabel=r"$M(<r)$ [$10^{11}$ M$_\odot$]")
+            ax.set_yscale("log")
+            ax.set_title(f"{name}, {'Jeans' if method == 'jeans' else 'TME'}", fontsize=9)
+            # plain numbers at a few ticks instead of 6x10^0 on every minor tick
+            ax.yaxis.set_major_locator(FixedLocator([0.3, 0.5, 1, 2, 3, 5, 8]))
+            ax.yaxis.set_major_formatter(ScalarFormatter())
+            ax.yaxis.set_minor_formatter(NullFormatter())
+            if j == 0:
+                ax.set_ylabel(r"$M(<r)$ [$10^{11}$ M$_\odot$]")
             if i == 1:
                 ax.set_xlabel("r [kpc]")
-    axes[0, 0].legend(fontsize=7)
+    handles, labels = axes[0, 0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside lower center", ncol=len(labels), fontsize=8, frameon=False)
     fig.suptitle("Fig. 9 (after Bird et al. 2022): distances scaled by 0.9 and 1.1")
     return fig
 

@@ -1,5 +1,8 @@
 """Halo-star mocks with known truth for Bird et al. (2022), Sections 4.1-4.3.
 
+One module on purpose: the truth (mass model, anisotropy, Jeans sigma_r), the observation model and the draw
+are one design whose parameters all live in :class:`HaloMockSpec` (notes below the imports).
+
 K-giant-like and BHB-like samples whose velocity ellipsoids solve the spherical Jeans equation
 in a known potential (MWPotential2014's bulge and disk plus an NFW halo), observed through the
 paper's errors (see :func:`make_halo_mock`).
@@ -11,7 +14,7 @@ import json
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 from astropy.table import Table
@@ -24,10 +27,6 @@ from mwlib.core import coords
 from mwlib.core.constants import G_KPC_KMS2_PER_MSUN
 
 
-# ==================================================================================================
-# Halo-star mocks with known truth for Bird et al. (2022), Sections 4.1-4.3
-# ==================================================================================================
-#
 # Design (every choice is a parameter; defaults in KGIANT_MOCK / BHB_MOCK):
 # * potential: galpy's MWPotential2014 bulge + disk (``nfw.BaryonModel.from_mwpotential2014``) plus
 #   an NFW halo of mass M200 and concentration c at 200 rho_crit with H0 = 67.8 km/s/Mpc (Bird's
@@ -60,13 +59,14 @@ _G = G_KPC_KMS2_PER_MSUN
 #: DR2 (Gaia Collaboration, Brown et al. 2018: 0.06 at G < 15, 0.2 at G = 17, 1.2 at G = 20; G = 21
 #: extrapolated) -- the release Bird et al. (2022) used -- and EDR3 (Gaia Collaboration, Brown et al.
 #: 2021: 0.02-0.03, 0.07, 0.5, 1.4 at G < 15, 17, 20, 21).
-GAIA_PM_ERRORS: dict[str, tuple[tuple[float, ...], tuple[float, ...]]] = {
+GaiaRelease = Literal["dr2", "edr3"]
+GAIA_PM_ERRORS: dict[GaiaRelease, tuple[tuple[float, ...], tuple[float, ...]]] = {
     "dr2": ((15.0, 17.0, 20.0, 21.0), (0.06, 0.2, 1.2, 3.0)),
     "edr3": ((15.0, 17.0, 20.0, 21.0), (0.025, 0.07, 0.5, 1.4)),
 }
 
 
-def gaia_pm_error(g_mag: np.ndarray, release: str = "dr2") -> np.ndarray:
+def gaia_pm_error(g_mag: np.ndarray, release: GaiaRelease = "dr2") -> np.ndarray:
     """Typical proper-motion error [mas/yr] at magnitude G: log-linear between the anchors,
     constant brighter than the first, extrapolated fainter than the last."""
     if release not in GAIA_PM_ERRORS:
@@ -188,7 +188,7 @@ class HaloMockSpec:
     vlos_err_log_sigma: float
     #: (survey, fraction of the stars, bias added to the observed v_los [km/s])
     surveys: tuple[tuple[str, float, float], ...] = (("SEGUE", 1.0, 0.0),)
-    pm_release: str = "dr2"
+    pm_release: GaiaRelease = "dr2"
     pm_err_log_sigma: float = 0.2
     pm_corr_max: float = 0.5
     #: true radii are drawn in [r_min / margin, r_max * margin] before the selection on observed r
@@ -332,7 +332,7 @@ class HaloMock:
 
 
 def sample_broken_power_law_radii(
-    n: int, density: BrokenPowerLaw, r_min_kpc: float, r_max_kpc: float, rng: np.random.Generator,
+    n: int, density: BrokenPowerLaw, r_min_kpc: float, r_max_kpc: float, *, rng: np.random.Generator,
     n_grid: int = 20001,
 ) -> np.ndarray:
     """Radii with p(r) ∝ r^2 rho(r) on [r_min, r_max]: inverse CDF tabulated with exact shell masses."""
@@ -344,7 +344,7 @@ def sample_broken_power_law_radii(
     return np.interp(rng.uniform(0.0, cdf[-1], n), cdf, grid)
 
 
-def _isotropic_positions(r_kpc: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+def _isotropic_positions(r_kpc: np.ndarray, *, rng: np.random.Generator) -> np.ndarray:
     cos_t = rng.uniform(-1.0, 1.0, r_kpc.size)
     phi = rng.uniform(0.0, 2.0 * np.pi, r_kpc.size)
     sin_t = np.sqrt(1.0 - cos_t**2)
@@ -352,14 +352,14 @@ def _isotropic_positions(r_kpc: np.ndarray, rng: np.random.Generator) -> np.ndar
 
 
 def _observe_batch(
-    n: int, truth: HaloTruth, rng: np.random.Generator, sun: coords.SolarParameters
+    n: int, truth: HaloTruth, sun: coords.SolarParameters, *, rng: np.random.Generator
 ) -> dict[str, np.ndarray]:
     """Draw ``n`` stars from the truth and observe them (no radial selection yet)."""
     spec = truth.spec
     r_true = sample_broken_power_law_radii(
-        n, spec.density, spec.r_min_kpc / spec.radial_margin, spec.r_max_kpc * spec.radial_margin, rng
+        n, spec.density, spec.r_min_kpc / spec.radial_margin, spec.r_max_kpc * spec.radial_margin, rng=rng
     )
-    position = _isotropic_positions(r_true, rng)
+    position = _isotropic_positions(r_true, rng=rng)
     sig = truth.sigmas(r_true)
     v_sph = sig * rng.standard_normal((n, 3))
     velocity = coords.spherical_to_cartesian_velocities(position, v_sph[:, 0], v_sph[:, 1], v_sph[:, 2])
@@ -400,12 +400,13 @@ def _observe_batch(
 
 def make_halo_mock(
     spec: HaloMockSpec,
+    *,
     rng: np.random.Generator,
     mass_model: HaloMassModel | None = None,
     sun: coords.SolarParameters = coords.BIRD22_SUN,
     n_stars: int | None = None,
 ) -> HaloMock:
-    """Draw a halo-star mock with known truth (see the design notes above this function).
+    """Draw a halo-star mock with known truth (see the design notes at the top of this module).
 
     Stars are drawn in batches and kept when their *observed* Galactocentric radius lies in the
     spec's range, until ``n_stars`` (default ``spec.n_stars``) are kept. The table has the
@@ -423,7 +424,7 @@ def make_halo_mock(
     parts: list[dict[str, np.ndarray]] = []
     kept, accept = 0, 0.5
     while kept < target:
-        batch = _observe_batch(int(1.2 * (target - kept) / accept) + 64, truth, rng, sun)
+        batch = _observe_batch(int(1.2 * (target - kept) / accept) + 64, truth, sun, rng=rng)
         accept = max(batch["keep"].mean(), 0.05)
         parts.append({k: v[batch["keep"]] for k, v in batch.items() if k != "keep"})
         kept += int(batch["keep"].sum())
@@ -472,7 +473,7 @@ def fisher_dispersion_errors(
 MOCK_SPECS: dict[str, HaloMockSpec] = {"kgiant": KGIANT_MOCK, "bhb": BHB_MOCK}
 
 
-def paper_answer_model(kind: str) -> HaloMassModel:
+def paper_answer_model(kind: Literal["kgiant", "bhb"]) -> HaloMassModel:
     """The Milky Way where Bird et al. (2022) find it: their Table 2 Jeans fit of that kind of star (K giants
     M200 = 0.55e12 Msun, c = 18.2; BHB 1.00e12, 9.4) with MWPotential2014's bulge and disk -- the truth of the
     mocks, so that a mock shows what the paper's method returns for the paper's own answer."""

@@ -40,6 +40,7 @@ Bird's hybrid (Section 2.1), as implemented by :func:`jeans_profile`
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Literal
 
 import numpy as np
 from astropy.table import Table
@@ -62,7 +63,8 @@ __all__ = ["JEANS_N_MC", "DERIVATIVES", "jeans_mass", "circular_velocity", "fini
 JEANS_N_MC: int = 100
 
 #: How d sigma_r^2/dr is obtained: the paper's exponential fit (Eqs. 2-3) or direct differentiation.
-DERIVATIVES: tuple[str, ...] = ("exponential", "finite_difference")
+Derivative = Literal["exponential", "finite_difference"]
+DERIVATIVES: tuple[Derivative, ...] = ("exponential", "finite_difference")
 
 _G = G_KPC_KMS2_PER_MSUN
 
@@ -147,9 +149,9 @@ def jeans_profile(
     n_steps: int = SIGMA_FIT_N_STEPS,
     n_burn: int = SIGMA_FIT_N_BURN,
     min_stars: int = 10,
-    on_sparse: str = "raise",
+    on_sparse: OnSparse = "raise",
     return_fit: bool = False,
-    derivative: str = "exponential",
+    derivative: Derivative = "exponential",
 ) -> Table | tuple[Table, ExponentialSigmaFit]:
     """Enclosed-mass profile from the 3-D spherical Jeans equation, Bird's hybrid (Section 2.1).
 

@@ -23,7 +23,7 @@ __all__ = ["Method", "MASS_PROFILE_COLUMNS", "product_name", "mass_profile_rows"
 
 Method = Literal["jeans", "tme"]
 #: Which notebook writes which method's file.
-PRODUCER: dict[str, str] = {"jeans": "03_jeans", "tme": "04_tme"}
+PRODUCER: dict[Method, str] = {"jeans": "03_jeans", "tme": "04_tme"}
 
 #: Columns of ``results/halo_mass_profiles.csv``.
 MASS_PROFILE_COLUMNS: tuple[str, ...] = (
@@ -33,7 +33,7 @@ MASS_PROFILE_COLUMNS: tuple[str, ...] = (
 _FLOAT_FORMAT = ".6g"
 
 
-def mass_profile_rows(sample: str, method: str, profile: Table,
+def mass_profile_rows(sample: str, method: Method, profile: Table,
                       truth: halo_mocks.HaloTruth | None = None) -> Table:
     """Rows of ``halo_mass_profiles.csv`` from a :func:`~mwlib.bird22.jeans.jeans_profile` or
     :func:`~mwlib.bird22.tme.tme_profile` table (usable bins only); ``true_mass_msun`` = truth at r_mass."""

@@ -63,7 +63,7 @@ def realization_task(task: Mapping[str, Any]) -> dict[str, Any]:
     spec = halo_mocks.MOCK_SPECS[kind]
     model = halo_mocks.paper_answer_model(kind)
     mock_rng, kin_rng, sig_rng, jeans_rng, tme_rng, nfw_rng = np.random.default_rng(task["seed"]).spawn(6)
-    mock = halo_mocks.make_halo_mock(spec, mock_rng, mass_model=model, sun=coords.BIRD22_SUN)
+    mock = halo_mocks.make_halo_mock(spec, rng=mock_rng, mass_model=model, sun=coords.BIRD22_SUN)
     from mwlib.bird22 import halo_table
 
     table, _ = halo_table.correct_vlos_offsets(mock.table)

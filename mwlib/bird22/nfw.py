@@ -1,5 +1,8 @@
 """Baryons + NFW dark halo, the virial-mass fit of Bird et al. (2022), Section 2.3 (Eqs. 6-13).
 
+One module on purpose: the baryon model, the NFW profile, the fit and the Section 4.6 averages all work on the
+same M(<r) of Section 2.3, and the equation index (:mod:`mwlib.equations`) points into it by name.
+
 What is implemented
 -------------------
 * :class:`BaryonModel` -- the bulge and disk of galpy's ``MWPotential2014`` (Bovy 2015) with the
@@ -49,6 +52,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Literal
 
 import numpy as np
 from astropy.table import Table
@@ -99,6 +103,9 @@ M_BARYON_BHG16_MSUN: float = 8e10
 #: Systematic error the paper adopts for non-spherical and non-virial effects (Section 3.3,
 #: following Deason et al. 2021): 15% of each mass, quoted beside the random error (Table 1 text).
 SYSTEMATIC_FRAC: float = 0.15
+
+#: Weights of :func:`weighted_average`: 1/s (Bird et al.'s Section 4.6 averages) or 1/s^2.
+Weighting = Literal["inverse_error", "inverse_variance"]
 
 _G = G_KPC_KMS2_PER_MSUN
 
@@ -390,13 +397,13 @@ def fit_nfw(
     *,
     rng: np.random.Generator,
     baryons: BaryonModel = PAPER_BARYONS,
-    fit_to: str = "dark",
+    fit_to: Literal["dark", "total"] = "dark",
     n_walkers: int = NFW_FIT_N_WALKERS,
     n_steps: int = NFW_FIT_N_STEPS,
     n_burn: int = NFW_FIT_N_BURN,
     r0_kpc: float = R0_KPC,
     vcirc_prior_kms: tuple[float, float] = VCIRC_PRIOR_KMS,
-    vcirc_baryons: str = "midplane",
+    vcirc_baryons: Literal["midplane", "spherical"] = "midplane",
     h0_kms_per_mpc: float = H0_KMS_PER_MPC,
     progress: bool = False,
 ) -> NFWFit:
@@ -465,7 +472,7 @@ def fit_nfw(
     p0 = best * (1.0 + 1e-3 * rng.standard_normal((n_walkers, 2)))
     bad = ~np.isfinite(_nfw_log_prob(p0, *args))
     p0[bad] = best
-    sampler = run_seeded_ensemble(_nfw_log_prob, p0, n_steps, rng, args=args, progress=progress)
+    sampler = run_seeded_ensemble(_nfw_log_prob, p0, n_steps, rng=rng, args=args, progress=progress)
     samples = sampler.get_chain(discard=n_burn, flat=True)
 
     m200 = m200_from_r200(samples[:, 0], h0_kms_per_mpc)
@@ -532,7 +539,7 @@ def weighted_average(
     lower_err: np.ndarray,
     upper_err: np.ndarray | None = None,
     *,
-    weighting: str = "inverse_error",
+    weighting: Weighting = "inverse_error",
 ) -> tuple[float, float]:
     """Bird et al. (2022) Section 4.6: Error-weighted mean of measurements with (possibly asymmetric) errors, and its error.
 

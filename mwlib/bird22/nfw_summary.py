@@ -19,6 +19,7 @@ import numpy as np
 from astropy.table import Table
 
 from mwlib.bird22 import halo_mocks, nfw
+from mwlib.bird22.mass_profiles import PRODUCER, Method
 
 __all__ = ["M200_AT_PRIOR_BOUND_MSUN", "product_name", "nfw_fit_entry", "write_nfw_fits", "read_nfw_fits",
            "at_prior_bound", "nfw_recovery", "weighted_nfw_average", "pm", "published_pm", "nfw_table",
@@ -26,10 +27,11 @@ __all__ = ["M200_AT_PRIOR_BOUND_MSUN", "product_name", "nfw_fit_entry", "write_n
 
 #: An M200 this large means the fit ran into its prior bound on c (no NFW + baryons model follows the points).
 M200_AT_PRIOR_BOUND_MSUN: float = 1e13
-PRODUCER: dict[str, str] = {"jeans": "03_jeans", "tme": "04_tme"}
+# The mass-profile methods (Method) and the notebook that writes each one's products (PRODUCER) are those of
+# mwlib.bird22.mass_profiles: the NFW fits of a method come from the notebook that writes its mass profile.
 
 
-def product_name(method: str) -> str:
+def product_name(method: Method) -> str:
     return f"nfw_fits_{method}.json"
 
 
@@ -53,7 +55,7 @@ def nfw_fit_entry(fit: nfw.NFWFit) -> dict:
     }
 
 
-def write_nfw_fits(run, method: str, entries: Mapping[str, dict]) -> None:
+def write_nfw_fits(run, method: Method, entries: Mapping[str, dict]) -> None:
     """``results/nfw_fits_<method>.json`` with the entries ``"<sample>/<variant>"``, keys sorted."""
     for key in entries:
         parts = key.split("/")
@@ -62,7 +64,7 @@ def write_nfw_fits(run, method: str, entries: Mapping[str, dict]) -> None:
     run.write_json(product_name(method), dict(sorted(entries.items())))
 
 
-def read_nfw_fits(run, method: str) -> dict[str, dict]:
+def read_nfw_fits(run, method: Method) -> dict[str, dict]:
     return run.read_json(product_name(method), producer=PRODUCER[method])
 
 
@@ -87,7 +89,7 @@ def nfw_recovery(entry: Mapping[str, dict], mass_model: halo_mocks.HaloMassModel
 
 
 def weighted_nfw_average(entries: Mapping[str, Mapping[str, dict]], keys: Iterable[str],
-                         weighting: str = "inverse_error") -> dict[str, tuple[float, float]]:
+                         weighting: nfw.Weighting = "inverse_error") -> dict[str, tuple[float, float]]:
     """Section 4.6: error-weighted averages of M200, r200, c over the fits ``keys`` of ``entries``
     (lower/upper errors p50 - p16, p84 - p50; :func:`mwlib.bird22.nfw.weighted_average`)."""
     keys = list(keys)

@@ -11,7 +11,7 @@ from astropy.table import Table
 from mwlib.bird22 import dispersion, halo_mocks, published
 from mwlib.bird22.density import BrokenPowerLawFit
 from mwlib.bird22.dispersion import ExponentialSigmaFit
-from mwlib.bird22.samples import HaloSample, Kinematics
+from mwlib.bird22.samples import HaloSample, Kinematics, SampleKind
 
 __all__ = ["sample_sizes", "median_errors", "bin_counts", "dispersion_recovery", "sigma_fit_table",
            "density_fit_table", "cleaning_effect", "kind_label"]
@@ -19,7 +19,7 @@ __all__ = ["sample_sizes", "median_errors", "bin_counts", "dispersion_recovery",
 _COMPONENTS = ("r", "theta", "phi")
 
 
-def kind_label(kind: str) -> str:
+def kind_label(kind: SampleKind) -> str:
     """The paper's label of a sample kind: "KG" or "BHB"."""
     return "KG" if kind == "kgiant" else "BHB"
 

@@ -43,6 +43,7 @@ __all__ = [
     "HaloSample",
     "write_sample_list",
     "read_sample_list",
+    "say_what_is_skipped",
     "star_tables",
     "mock_truths",
     "kinematics_product",
@@ -160,16 +161,30 @@ class HaloSample:
 
 # -- the sample list of notebook 01 ----------------------------------------------------------------
 def write_sample_list(run, entries: dict[str, dict[str, Any]]) -> None:
-    """``results/halo_samples.json``: ``{name: {"kind", "stars", "truth", "real", "source", "selection"}}``
-    (``stars``/``truth`` are product names under results/)."""
+    """``results/halo_samples.json``: ``{"samples": {name: {"kind", "stars", "truth", "real", "source",
+    "selection"}}, "external_files": {file: found}}`` (``stars``/``truth`` are product names under results/;
+    ``external_files``: the external files notebook 01 looked for, from its run's record)."""
     for name, entry in entries.items():
         if entry.get("kind") not in ("kgiant", "bhb") or "stars" not in entry:
             raise ValueError(f"sample {name!r}: needs 'kind' ('kgiant' or 'bhb') and 'stars'")
-    run.write_json(SAMPLE_LIST, {"samples": entries})
+    found = {name: run.has_external(name) for name in sorted(run.externals)}
+    run.write_json(SAMPLE_LIST, {"samples": entries, "external_files": found})
 
 
 def read_sample_list(run) -> dict[str, dict[str, Any]]:
     return run.read_json(SAMPLE_LIST, producer="01_data_prep")["samples"]
+
+
+def say_what_is_skipped(run, skips: str) -> list[str]:
+    """The external files notebook 01 looked for and did not find; if any, print one line saying so and what the
+    calling notebook skips without them (``skips``). Returns their names."""
+    data = run.read_json(SAMPLE_LIST, producer="01_data_prep")
+    absent = [name for name, found in data.get("external_files", {}).items() if not found]
+    if absent:
+        print(f"external file{'s' if len(absent) > 1 else ''} {', '.join(absent)} absent (notebook 01 ran without "
+              f"{'them' if len(absent) > 1 else 'it'}): {skips} (python -m mwlib.data fetch downloads "
+              f"{'them' if len(absent) > 1 else 'it'})")
+    return absent
 
 
 def star_tables(run) -> dict[str, tuple[Table, dict[str, Any], bool | None]]:

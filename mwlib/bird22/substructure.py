@@ -110,15 +110,25 @@ def angular_momentum(position_kpc: np.ndarray, velocity_kms: np.ndarray) -> np.n
     return np.cross(np.asarray(position_kpc, float), np.asarray(velocity_kms, float))
 
 
+@lru_cache(maxsize=1)
+def _phi_infinity_mwpotential2014() -> float:
+    """MWPotential2014's potential far away [km^2/s^2]: not 0 in galpy, whose PowerSphericalPotentialwCutoff (the
+    bulge) tends to a positive constant (+6.5e4 km^2/s^2 with vo = 220 km/s)."""
+    from galpy.potential import MWPotential2014, evaluatePotentials
+
+    return float(evaluatePotentials(MWPotential2014, 1e12, 0.0, use_physical=False)) * 220.0**2
+
+
 def energy_mwpotential2014(position_kpc: np.ndarray, velocity_kms: np.ndarray) -> np.ndarray:
-    """E = Phi(R, z) + v^2/2 [km^2/s^2] in galpy's MWPotential2014 (ro = 8 kpc, vo = 220 km/s)."""
+    """E = Phi(R, z) - Phi(infinity) + v^2/2 [km^2/s^2] in galpy's MWPotential2014 (ro = 8 kpc, vo = 220 km/s):
+    zero at infinity, so that E < 0 means bound."""
     from galpy.potential import MWPotential2014, evaluatePotentials
 
     x = np.asarray(position_kpc, float)
     ro, vo = 8.0, 220.0
     phi = evaluatePotentials(MWPotential2014, np.hypot(x[..., 0], x[..., 1]) / ro, x[..., 2] / ro,
                              use_physical=False) * vo**2
-    return phi + 0.5 * np.sum(np.asarray(velocity_kms, float) ** 2, axis=-1)
+    return phi - _phi_infinity_mwpotential2014() + 0.5 * np.sum(np.asarray(velocity_kms, float) ** 2, axis=-1)
 
 
 @lru_cache(maxsize=4)
@@ -157,7 +167,7 @@ def sgr_members(
 
 
 def shuffled_velocities(
-    r_kpc: np.ndarray, v_sph_kms: np.ndarray, rng: np.random.Generator, n_radial_bins: int = 10
+    r_kpc: np.ndarray, v_sph_kms: np.ndarray, *, rng: np.random.Generator, n_radial_bins: int = 10
 ) -> np.ndarray:
     """(v_r, v_theta, v_phi) with each component permuted among the stars of its radial bin.
 
@@ -312,7 +322,7 @@ def clean_substructure(
     v_sph = np.column_stack([sph["vr"], sph["vtheta"], sph["vphi"]])
     features = iom_features(pos, vel)
     bg_pos = np.tile(pos, (n_background, 1))
-    bg_v = np.concatenate([shuffled_velocities(sph["r"], v_sph, rng) for _ in range(n_background)])
+    bg_v = np.concatenate([shuffled_velocities(sph["r"], v_sph, rng=rng) for _ in range(n_background)])
     bg_vel = coords.spherical_to_cartesian_velocities(bg_pos, bg_v[:, 0], bg_v[:, 1], bg_v[:, 2])
     groups = find_iom_groups(features, iom_features(bg_pos, bg_vel), n_background, **(group_kwargs or {}))
     return SubstructureResult(

@@ -55,6 +55,7 @@ __all__ = [
     "summarize",
     "mean_change",
     "systematic_error",
+    "systematic_lines",
 ]
 
 #: Appendix: distances scaled by -10% and +10%.
@@ -142,7 +143,7 @@ def variant_tasks(sample: HaloSample, *, seed: int, alpha_in_range: tuple[float,
              **base, **all_variants[name]} for name in names]
 
 
-def _scaled_kinematics(sample: HaloSample, scale: float, n_draws: int, rng: np.random.Generator
+def _scaled_kinematics(sample: HaloSample, scale: float, n_draws: int, *, rng: np.random.Generator
                        ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     t = sample.table.copy()
     t["distance_kpc"] = np.asarray(t["distance_kpc"], float) * scale
@@ -158,7 +159,7 @@ def run_variant(task: Mapping[str, Any]) -> dict[str, Any]:
     st = task["settings"]
     rng_mc, rng_sigma, rng_jeans, rng_tme, rng_nfw = np.random.default_rng(task["seed"]).spawn(5)
     if task["distance_scale"] != 1.0:
-        r, v, cov = _scaled_kinematics(sample, float(task["distance_scale"]), int(st["n_draws"]), rng_mc)
+        r, v, cov = _scaled_kinematics(sample, float(task["distance_scale"]), int(st["n_draws"]), rng=rng_mc)
     else:
         r, v, cov = sample.r_kpc, sample.v_kms, sample.v_cov
     disp = dispersion.bin_dispersions(r, v, cov, sample.edges_kpc, min_stars=10, on_sparse="flag")
@@ -257,3 +258,28 @@ def mean_change(summary: Table, samples: Sequence[str], test: str, column: str) 
 def systematic_error(mass: float, frac: float = nfw.SYSTEMATIC_FRAC) -> float:
     """Bird et al. (2022) Section 3.3's systematic error of a mass: ``frac`` (15%) of it, quoted beside the random error."""
     return float(frac * mass)
+
+
+def systematic_lines(values: Mapping[tuple[str, str], float], published: Mapping[tuple[str, str], Mapping],
+                     labels: Sequence[str]) -> str:
+    """Section 3.3's systematic errors beside the published ones, one line per mass: for each of ``labels`` (e.g.
+    "Jeans KG") its Table 1 mass and M200 from ``values`` ({(label, quantity): value}), "not computed" where
+    absent, "not defined" where M200 is at its prior bound."""
+    lines = []
+    for label in labels:
+        radius = "M(<73)" if "KG" in label else "M(<52)"
+        for quantity, unit in ((radius, "1e11 Msun"), ("M200_1e12", "1e12 Msun")):
+            value = values.get((label, quantity))
+            pub_key = (label, f"{radius} systematic" if quantity == radius else "M200 systematic_1e12")
+            if pub_key not in published:
+                continue
+            name = f"{label:9s} {'M200' if quantity == 'M200_1e12' else radius}:"
+            if value is None or not np.isfinite(value):
+                lines.append(f"{name} not computed")
+            elif quantity == "M200_1e12" and value * 1e12 > M200_AT_PRIOR_BOUND_MSUN:
+                lines.append(f"{name} not defined (NFW fit at its prior bound)")
+            else:
+                lines.append(f"{name} ours {value:.3g} ± {systematic_error(value):.2g} (systematic) {unit}; published "
+                             f"{published[(label, quantity)]['value']} ± {published[pub_key]['value']} (systematic)")
+    return "\n".join(lines)
+

@@ -41,12 +41,13 @@ sqrt((p50 - p16)^2 + (p84 - p50)^2), our literal reading of Bird's "quadrature s
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Literal
 
 import numpy as np
 from astropy.table import Table
 
 from mwlib.core.constants import G_KPC_KMS2_PER_MSUN
-from mwlib.bird22.dispersion import bin_index
+from mwlib.bird22.dispersion import OnSparse, bin_index
 
 __all__ = [
     "GAMMA_POTENTIAL",
@@ -179,10 +180,10 @@ def tme_profile(
     n_boot: int = TME_N_BOOT,
     *,
     rng: np.random.Generator,
-    mode: str = "bin",
-    r_eval: str = "max",
+    mode: Literal["bin", "cumulative"] = "bin",
+    r_eval: Literal["max", "edge", "median"] = "max",
     min_stars: int = 10,
-    on_sparse: str = "raise",
+    on_sparse: OnSparse = "raise",
 ) -> Table:
     """Bird et al. (2022) Eq. 4: per-bin TME masses with bootstrap errors (Sections 2.2 and 4.5); see the module
     docstring.

@@ -11,6 +11,7 @@ with Gaia EDR3 proper motions and SSPP velocities from Barbosa, and the distance
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import numpy as np
 from astropy import units as u
@@ -23,10 +24,21 @@ __all__ = ["read_xue2008", "match_to_barbosa"]
 _REQUIRED = ("RAdeg", "DEdeg", "d", "HRVel", "e_HRVel", "Type")
 
 
+def _first_data_line(path: str | os.PathLike) -> int:
+    """The file line (1-based) of the first data row of a CDS table: the line after the last section delimiter
+    (a line of only "-" or only "=", at least six), where astropy's CDS reader starts the data (blank lines
+    included, as masked rows)."""
+    lines = Path(path).read_bytes().splitlines()
+    delimiters = [i for i, line in enumerate(lines)
+                  if line.startswith((b"------", b"=======")) and len(set(line.strip())) == 1]
+    return delimiters[-1] + 2
+
+
 def read_xue2008(path: str | os.PathLike) -> Table:
     """Read the Xue et al. (2008) table (CDS format: the ReadMe's byte-by-byte description, then the data), checked.
 
-    Raises ValueError naming the file and what is wrong if a column is missing or a value is out of range.
+    Raises ValueError naming the file and what is wrong if a column is missing, and the file line and column
+    if a value is missing or out of range.
     """
     try:
         table = ascii.read(os.fspath(path), format="cds")
@@ -39,8 +51,9 @@ def read_xue2008(path: str | os.PathLike) -> Table:
         values = np.ma.filled(np.ma.asarray(table[name], dtype=float), np.nan)
         bad = np.flatnonzero(~((values >= lo) & (values <= hi)))
         if bad.size:
-            raise ValueError(f"{path}: data row {bad[0] + 1}, column {name!r}: {values[bad[0]]!r} is not in "
-                             f"[{lo:g}, {hi:g}]")
+            k = int(bad[0])
+            what = "no value" if np.isnan(values[k]) else f"{float(values[k])!r} is not in [{lo:g}, {hi:g}]"
+            raise ValueError(f"{path}, line {_first_data_line(path) + k}, column {name!r}: {what}")
     return table
 
 

@@ -4,7 +4,7 @@
 from many starts at once; :class:`BatchEnsembleRun` -- ensembles started at the modes (Student-t around each,
 Laplace covariance), moved by independence Metropolis-Hastings steps with a t proposal refitted to the burn-in and
 by differential-evolution/snooker steps, every data set stopping on its own when R-hat and ESS meet their bars.
-Each data set draws its random numbers from its own seed sequence in fixed chunks, and every operation is
+Each data set draws its random numbers from its own generator in fixed chunks, and every operation is
 elementwise or sums along fixed axes, so a data set's run is bitwise the same alone or in any batch.
 """
 
@@ -16,7 +16,6 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from mwlib.core.ensemble import seed_sequence
 from mwlib.core.mcmc_diagnostics import ess_bulk_batch, rhat_rank_batch
 
 __all__ = ["find_modes", "BatchEnsembleRun"]
@@ -31,11 +30,6 @@ logger = logging.getLogger(__name__)
 def _matvec(mat: np.ndarray, vec: np.ndarray) -> np.ndarray:
     """(..., d, d) @ (..., d) by elementwise products and a last-axis sum (no BLAS)."""
     return (mat * vec[..., None, :]).sum(axis=-1)
-
-
-def _gather(pool: np.ndarray, idx: np.ndarray) -> np.ndarray:
-    """pool (B, G, n, d), idx (B, G, m) -> (B, G, m, d)."""
-    return np.take_along_axis(pool, idx[..., None], axis=2)
 
 
 def _stencil(x: np.ndarray, h: np.ndarray) -> np.ndarray:
@@ -135,8 +129,8 @@ class BatchEnsembleRun:
     compares) of W walkers (W even) in d sampler coordinates. ``log_prob(z, index)`` maps
     (B', M, d) points of the data sets ``index`` (B',) to (B', M) log densities; ``to_params(draws,
     index)`` maps (B', ..., d) draws to model parameters (for the diagnostics and results).
-    ``seeds`` gives one ``SeedSequence`` per data set: every random number of data set b comes
-    from its own generators, in chunks of fixed size whatever the other data sets do, and its
+    ``rngs`` gives one generator per data set: every random number of data set b comes
+    from its own generators (two children of ``rngs[b]``), in chunks of fixed size whatever the other data sets do, and its
     density does not depend on the others (see :class:`mwlib.eh16.batch_posterior.BatchPosterior`), so a batched
     run reproduces the single runs bitwise.
 
@@ -163,7 +157,7 @@ class BatchEnsembleRun:
     parameter, checked at a schedule that depends only on that data set's draws.
     """
 
-    def __init__(self, log_prob: Callable, start: np.ndarray, seeds: Sequence[np.random.SeedSequence], *,
+    def __init__(self, log_prob: Callable, start: np.ndarray, *, rngs: Sequence[np.random.Generator],
                  to_params: Callable | None = None, de_every: int = 4, p_snooker: float = 0.1,
                  t_dof: float = 5.0, proposal_scale: float = 1.0, start_scale: float = 1.0,
                  chunk: int = 32, laplace: bool = True, p_independence: float = 1.0) -> None:
@@ -173,17 +167,19 @@ class BatchEnsembleRun:
         self.n_sets, self.n_groups, self.n_walkers, self.n_params = start.shape
         if self.n_walkers % 2 or self.n_walkers < 8:
             raise ValueError("n_walkers must be even and >= 8")
-        if len(seeds) != self.n_sets:
-            raise ValueError("need one SeedSequence per data set")
+        if len(rngs) != self.n_sets:
+            raise ValueError("need one generator per data set")
+        if not all(isinstance(g, np.random.Generator) for g in rngs):
+            raise TypeError("rngs must be numpy.random.Generator objects (e.g. np.random.default_rng(seed).spawn(n))")
         self._log_prob, self._to_params = log_prob, to_params
         self.p_independence, self.p_snooker = float(p_independence), float(p_snooker)
         self.de_every = max(int(de_every), 1)
         self._n_steps = 0
         self.t_dof, self.proposal_scale, self.start_scale = float(t_dof), float(proposal_scale), float(start_scale)
         self.chunk, self.laplace = int(chunk), bool(laplace)
-        children = [seed_sequence(s).spawn(2) for s in seeds]
-        self._rngs = [np.random.Generator(np.random.PCG64(c[0])) for c in children]
-        self._init_rngs = [np.random.Generator(np.random.PCG64(c[1])) for c in children]
+        children = [g.spawn(2) for g in rngs]  # the sampler's stream and the walkers' restarts
+        self._rngs = [c[0] for c in children]
+        self._init_rngs = [c[1] for c in children]
         self.active = np.arange(self.n_sets)
         self.x = start.copy()
         self.lp = self._eval(self.x)

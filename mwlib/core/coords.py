@@ -1,5 +1,8 @@
 """Heliocentric observables to Galactocentric positions and velocities.
 
+One module on purpose: the forward map, its inverse (mocks) and the Monte Carlo error propagation share one
+affine ICRS -> Galactocentric transform and its conventions, which must not drift apart.
+
 Conventions (astropy's ``Galactocentric`` frame, right-handed): the Galactic centre at
 the origin, the Sun at x = -R0, z = +Z_sun; the disc rotates towards +y at the Sun, so
 v_phi < 0 for prograde disc orbits. Spherical components: r from the origin, theta the
@@ -366,7 +369,7 @@ def _mc_star_coefficients(star: dict[str, np.ndarray], sun: SolarParameters) -> 
 
 
 def _mc_chunk(
-    star: dict[str, np.ndarray], sun: SolarParameters, n_draws: int, rng: np.random.Generator,
+    star: dict[str, np.ndarray], sun: SolarParameters, n_draws: int, *, rng: np.random.Generator,
     dtype: type = np.float64,
 ) -> dict[str, np.ndarray]:
     """Monte Carlo moments of (v_r, v_theta, v_phi, v_t) for one chunk of stars.
@@ -536,7 +539,7 @@ def monte_carlo_spherical_velocities_chunked(
     def run(i: int) -> dict[str, np.ndarray]:
         sl = slice(starts[i], starts[i] + int(chunk_stars))
         return _mc_chunk({k: v[sl] for k, v in star.items()}, sun, int(n_draws),
-                         np.random.default_rng(seeds[i]), dtype)
+                         rng=np.random.default_rng(seeds[i]), dtype=dtype)
 
     if int(n_workers) == 1:
         parts = [run(i) for i in range(len(starts))]

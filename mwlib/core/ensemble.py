@@ -9,8 +9,7 @@
   the target invariant (fixed upstream after that release, dfm/emcee#531).
 
 emcee seeds its internal ``RandomState`` from the global numpy state unless it is given one: here it always gets
-one seeded from the caller's generator or seed sequence, through the documented ``emcee.State(...,
-random_state=...)``.
+one seeded from the caller's generator, through the documented ``emcee.State(..., random_state=...)``.
 """
 
 from __future__ import annotations
@@ -23,7 +22,7 @@ import numpy as np
 
 from mwlib.core.mcmc_diagnostics import bars_met, convergence_diagnostics
 
-__all__ = ["DESnookerMove", "EnsembleRun", "run_seeded_ensemble", "apply_transform", "seed_sequence"]
+__all__ = ["DESnookerMove", "EnsembleRun", "run_seeded_ensemble", "apply_transform"]
 
 logger = logging.getLogger(__name__)
 
@@ -37,8 +36,9 @@ def apply_transform(to_params: Callable | None, draws: np.ndarray) -> np.ndarray
     return to_params(draws.reshape(-1, draws.shape[-1])).reshape(draws.shape)
 
 
-def seed_sequence(seed: int | np.random.SeedSequence) -> np.random.SeedSequence:
-    return seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(int(seed))
+def _legacy_random_state(rng: np.random.Generator) -> np.random.RandomState:
+    """emcee's legacy ``RandomState`` seeded from the seed sequence of ``rng`` (a child from ``rng.spawn``)."""
+    return np.random.RandomState(rng.bit_generator.seed_seq.generate_state(4))
 
 
 class DESnookerMove(emcee.moves.RedBlueMove):
@@ -91,7 +91,7 @@ class EnsembleRun:
     is 2-3 times shorter than the stretch move's.
     """
 
-    def __init__(self, log_prob: LogProb, start: np.ndarray, seed: int | np.random.SeedSequence,
+    def __init__(self, log_prob: LogProb, start: np.ndarray, *, rng: np.random.Generator,
                  moves=None, burn_moves=None, to_params: Callable | None = None) -> None:
         start = np.asarray(start, float)
         self._to_params = to_params
@@ -101,10 +101,12 @@ class EnsembleRun:
         self._log_prob = log_prob
         self._moves = moves if moves is not None else [(emcee.moves.DEMove(), 0.8), (DESnookerMove(), 0.2)]
         self._burn_moves = burn_moves if burn_moves is not None else emcee.moves.StretchMove()
-        *children, restart_seed = seed_sequence(seed).spawn(self.n_groups + 1)
-        self._states = [emcee.State(start[g], random_state=np.random.RandomState(children[g].generate_state(4)).get_state())
+        if not isinstance(rng, np.random.Generator):
+            raise TypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
+        *children, restart = rng.spawn(self.n_groups + 1)  # one stream per ensemble, one for the restarts
+        self._states = [emcee.State(start[g], random_state=_legacy_random_state(children[g]).get_state())
                         for g in range(self.n_groups)]
-        self._restart_rng = np.random.RandomState(restart_seed.generate_state(4))
+        self._restart_rng = _legacy_random_state(restart)
         self._samplers = [self._new_sampler(self._moves) for _ in range(self.n_groups)]
         self._discard = 0  # steps of self._samplers that belong to the burn-in
 
@@ -116,7 +118,7 @@ class EnsembleRun:
             self._states[g] = sampler.run_mcmc(self._states[g], n_steps, progress=False,
                                                skip_initial_state_check=True)
 
-    def _restart_stragglers(self, rng: np.random.RandomState) -> int:
+    def _restart_stragglers(self, *, rng: np.random.RandomState) -> int:
         n_moved = 0
         for g, state in enumerate(self._states):
             lp = state.log_prob
@@ -139,7 +141,7 @@ class EnsembleRun:
         de_first = (n_burn - stretch) // 2
         self._advance(stretch, [self._new_sampler(self._burn_moves) for _ in range(self.n_groups)])
         for n_steps in (de_first, n_burn - stretch - de_first):
-            moved = self._restart_stragglers(self._restart_rng)
+            moved = self._restart_stragglers(rng=self._restart_rng)
             if moved:
                 logger.info("restarted %d straggling walkers during burn-in", moved)
             self._advance(n_steps)
@@ -178,7 +180,7 @@ class EnsembleRun:
         return float(np.mean(np.any(np.diff(c, axis=1) != 0, axis=2)))
 
 
-def run_seeded_ensemble(log_prob: Callable, p0: np.ndarray, n_steps: int, rng: np.random.Generator,
+def run_seeded_ensemble(log_prob: Callable, p0: np.ndarray, n_steps: int, *, rng: np.random.Generator,
                         args: tuple = (), progress: bool = False) -> emcee.EnsembleSampler:
     """Run emcee (``vectorize=True``) from walkers ``p0`` with its random state drawn from ``rng``.
 

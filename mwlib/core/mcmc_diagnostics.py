@@ -21,8 +21,9 @@ def convergence_diagnostics(chains: np.ndarray, names: Sequence[str],
     """Rank-normalized split R-hat and bulk ESS (arviz) per parameter.
 
     ``chains`` is (chain, draw, param) and gives R-hat; ESS comes from ``ess_chains`` (same
-    layout) when given, else from ``chains``. NaN (e.g. a chain that never moved) stays NaN
-    so that it fails both bars.
+    layout) when given, else from ``chains``. A parameter whose draws are not all finite, or all equal (a
+    chain that never moved), has no R-hat or ESS: both are NaN, so that it fails both bars. (arviz would
+    divide 0 by 0 for R-hat -- a RuntimeWarning and NaN -- and report the number of draws as the ESS.)
     """
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", FutureWarning)  # arviz 0.x announces its 1.x refactor on import
@@ -30,11 +31,18 @@ def convergence_diagnostics(chains: np.ndarray, names: Sequence[str],
     ess_chains = chains if ess_chains is None else ess_chains
     rhat, ess = {}, {}
     for j, name in enumerate(names):
-        with warnings.catch_warnings(), np.errstate(all="ignore"):
-            warnings.simplefilter("ignore", RuntimeWarning)
-            rhat[name] = float(az.rhat(np.ascontiguousarray(chains[..., j])))
-            ess[name] = float(az.ess(np.ascontiguousarray(ess_chains[..., j])))
+        x, y = np.ascontiguousarray(chains[..., j]), np.ascontiguousarray(ess_chains[..., j])
+        if _degenerate(x) or _degenerate(y):
+            rhat[name] = ess[name] = float("nan")
+            continue
+        rhat[name] = float(az.rhat(x))
+        ess[name] = float(az.ess(y))
     return rhat, ess
+
+
+def _degenerate(draws: np.ndarray) -> bool:
+    """Draws without a spread to diagnose: a non-finite value, or every draw the same."""
+    return not np.all(np.isfinite(draws)) or bool(np.ptp(draws) == 0)
 
 
 def bars_met(rhat: dict[str, float], ess: dict[str, float], rhat_max: float, ess_min: float) -> bool:

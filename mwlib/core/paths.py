@@ -1,10 +1,10 @@
 """Where things live: the repository layout and the external (not redistributed) data.
 
-Two input files come from other projects and are never committed here:
-``harris2010_mwgc.dat`` (Harris 1996, 2010 edition) and
-``barbosa2022_segue_bhb_edr3.csv`` (Barbosa et al. 2022). They are looked up, in order,
+Three input files come from other projects and are never committed here:
+``harris2010_mwgc.dat`` (Harris 1996, 2010 edition), ``barbosa2022_segue_bhb_edr3.csv``
+(Barbosa et al. 2022) and ``xue2008_segue_bhb.txt`` (Xue et al. 2008). They are looked up, in order,
 in an explicit directory given by the caller, in ``$MWLIB_EXTERNAL_DATA``, in
-``data/external/`` and in ``../shared/data`` next to the repository.
+``data/external/`` and in ``../shared/data`` next to the repository (:func:`locate_external` also says which).
 """
 
 from __future__ import annotations
@@ -30,21 +30,37 @@ BARBOSA_BHB_NAME = "barbosa2022_segue_bhb_edr3.csv"
 XUE2008_BHB_NAME = "xue2008_segue_bhb.txt"
 
 
+#: The kinds of directory searched for external data (:func:`external_data_locations`), in search order.
+EXTERNAL_KINDS: tuple[str, ...] = ("explicit directory", "MWLIB_EXTERNAL_DATA", "data/external", "../shared/data")
+
+
+def external_data_locations(explicit: str | os.PathLike | None = None) -> list[tuple[str, Path]]:
+    """Candidate directories for external data, in the order they are searched, each with its kind
+    (:data:`EXTERNAL_KINDS`: how it was chosen, which says where it is without naming a machine's path)."""
+    candidates: list[tuple[str, Path]] = []
+    if explicit:
+        candidates.append(("explicit directory", Path(explicit)))
+    if os.environ.get("MWLIB_EXTERNAL_DATA"):
+        candidates.append(("MWLIB_EXTERNAL_DATA", Path(os.environ["MWLIB_EXTERNAL_DATA"])))
+    candidates += [("data/external", DATA_DIR / "external"), ("../shared/data", REPO_ROOT.parent / "shared" / "data")]
+    return candidates
+
+
 def external_data_dirs(explicit: str | os.PathLike | None = None) -> list[Path]:
     """Candidate directories for external data, in the order they are searched."""
-    candidates: list[Path] = []
-    if explicit:
-        candidates.append(Path(explicit))
-    if os.environ.get("MWLIB_EXTERNAL_DATA"):
-        candidates.append(Path(os.environ["MWLIB_EXTERNAL_DATA"]))
-    candidates += [DATA_DIR / "external", REPO_ROOT.parent / "shared" / "data"]
-    return candidates
+    return [directory for _, directory in external_data_locations(explicit)]
+
+
+def locate_external(name: str, explicit_dir: str | os.PathLike | None = None) -> tuple[Path, str] | None:
+    """The path of external data file ``name`` and the kind of directory it was found in, or None."""
+    for kind, directory in external_data_locations(explicit_dir):
+        path = directory / name
+        if path.is_file():
+            return path, kind
+    return None
 
 
 def find_external(name: str, explicit_dir: str | os.PathLike | None = None) -> Path | None:
     """Return the path of external data file ``name``, or None when it is not available."""
-    for directory in external_data_dirs(explicit_dir):
-        path = directory / name
-        if path.is_file():
-            return path
-    return None
+    found = locate_external(name, explicit_dir)
+    return None if found is None else found[0]

@@ -33,7 +33,7 @@ from mwlib.eh16.model import mass_enclosed
 from mwlib.eh16.scenarios import SCENARIOS, Scenario
 
 __all__ = ["MockDesign", "VARIANTS", "FLAT_ALPHA", "draw_mocks", "coverage_task", "variants_for", "coverage_table",
-           "deviations", "prior_bound_fraction"]
+           "z_scores", "deviations", "explain_deviations", "prior_bound_fraction"]
 
 QUANTILES = (2.5, 25.0, 50.0, 75.0, 97.5)
 #: The flat prior on alpha of the ``"flat alpha prior"`` variant.
@@ -62,14 +62,14 @@ class MockDesign:
                    tuple(int(k) for k in np.sort(ranks[np.isnan(np.asarray(tracers["vt"], float))])))
 
 
-def draw_mocks(truth: Mapping[str, float], design: MockDesign, n_mocks: int, rng: np.random.Generator
+def draw_mocks(truth: Mapping[str, float], design: MockDesign, n_mocks: int, *, rng: np.random.Generator
                ) -> list[dict[str, np.ndarray]]:
     """``n_mocks`` mock samples (r, vr, vt; vt NaN at the design's line-of-sight ranks), one child of ``rng``
     each."""
     out = []
     for child in rng.spawn(n_mocks):
         mock = sample_power_law_df(design.n, truth["phi0"], truth["gamma"], truth["alpha"], truth["beta"],
-                                   design.r_min_kpc, design.r_max_kpc, child)
+                                   design.r_min_kpc, design.r_max_kpc, rng=child)
         order = np.argsort(mock["r"], kind="stable")
         hidden = hide_tangential_velocity(mock, mask=order[list(design.los_ranks)])
         out.append({k: hidden[k] for k in ("r", "vr", "vt")})
@@ -132,7 +132,7 @@ def coverage_task(task: Mapping[str, Any]) -> dict[str, Any]:
     fitted, options = _variant_fit(scenario, task.get("variant", "baseline"), task.get("alpha_prior"))
     design = MockDesign(**task["design"]) if isinstance(task["design"], Mapping) else task["design"]
     mock_rng, fit_rng = np.random.default_rng(task["seed"]).spawn(2)
-    mocks = draw_mocks(task["truth"], design, int(task["n_mocks"]), mock_rng)
+    mocks = draw_mocks(task["truth"], design, int(task["n_mocks"]), rng=mock_rng)
     fits = fit_batch(mocks, fitted, rngs=fit_rng.spawn(len(mocks)), warn=False, **options,
                      **task.get("fit_kwargs", {}))
     quantities = ("M125", *scenario.free_parameters)
@@ -173,16 +173,66 @@ def coverage_table(results: Sequence[Mapping[str, Any]]) -> Table:
     return table
 
 
+def z_scores(table: Table) -> Table:
+    """``table`` with columns ``z50`` and ``z95``: the deviation of each coverage from nominal in binomial errors
+    of the nominal rate, sqrt(p0 (1 - p0) / n)."""
+    n = np.asarray(table["n_mocks"], float)
+    out = table.copy()
+    out["z50"] = (np.asarray(table["cover50"]) - 0.5) / np.sqrt(0.25 / n)
+    out["z95"] = (np.asarray(table["cover95"]) - 0.95) / np.sqrt(0.95 * 0.05 / n)
+    out["z50"].info.format = out["z95"].info.format = "+.1f"
+    return out
+
+
 def deviations(table: Table, n_sigma: float = 2.0) -> Table:
     """The rows whose 50% or 95% coverage differs from nominal by more than ``n_sigma`` binomial errors of the
-    nominal rate (sqrt(p0 (1 - p0) / n))."""
-    n = np.asarray(table["n_mocks"], float)
-    z50 = (np.asarray(table["cover50"]) - 0.5) / np.sqrt(0.25 / n)
-    z95 = (np.asarray(table["cover95"]) - 0.95) / np.sqrt(0.95 * 0.05 / n)
-    out = table.copy()
-    out["z50"], out["z95"] = z50, z95
-    out["z50"].info.format = out["z95"].info.format = "+.1f"
-    return out[(np.abs(z50) > n_sigma) | (np.abs(z95) > n_sigma)]
+    nominal rate (:func:`z_scores`)."""
+    out = z_scores(table)
+    return out[(np.abs(out["z50"]) > n_sigma) | (np.abs(out["z95"]) > n_sigma)]
+
+
+def explain_deviations(flagged: Table, variants: Table, repeats: Table, n_sigma: float = 2.0) -> Table:
+    """What was measured about every flagged row of the coverage study, and the verdict it supports.
+
+    ``flagged``: :func:`deviations` of the baseline study. ``variants``: :func:`coverage_table` of the refits of
+    the same mocks with one thing changed (:func:`variants_for`). ``repeats``: :func:`coverage_table` of the
+    baseline fit on new, more numerous mocks, for the scenarios that have no candidate cause to vary. For each
+    flagged (scenario, quantity): the repeat if there is one -- verdict ``"chance"`` when its coverage is within
+    ``n_sigma`` of nominal, else ``"persists with N mocks"``; otherwise the variant that brings the coverage
+    closest to nominal (the larger of |z50|, |z95|) -- verdict ``"explained by <variant>"`` when that is within
+    ``n_sigma``, else ``"not explained by the variants"``; with neither, ``"not tested"``. Reported beside the
+    verdict: the z of the row in the baseline and under the test, and the median bias under the test [%] (a
+    variant that restores coverage only by moving the estimate away from the truth shows it here).
+    """
+    variant_z, repeat_z = z_scores(variants) if len(variants) else variants, z_scores(repeats) if len(repeats) else repeats
+    rows = []
+    for row in flagged:
+        key = (row["scenario"], row["quantity"])
+        repeat = [r for r in repeat_z if (r["scenario"], r["quantity"]) == key] if len(repeat_z) else []
+        candidates = [r for r in variant_z if (r["scenario"], r["quantity"]) == key] if len(variant_z) else []
+        if repeat:
+            best = repeat[0]
+            test = f"baseline, {int(best['n_mocks'])} new mocks"
+            ok = max(abs(best["z50"]), abs(best["z95"])) <= n_sigma
+            verdict = "chance" if ok else f"persists with {int(best['n_mocks'])} mocks"
+        elif candidates:
+            best = min(candidates, key=lambda r: max(abs(r["z50"]), abs(r["z95"])))
+            test = str(best["variant"])
+            ok = max(abs(best["z50"]), abs(best["z95"])) <= n_sigma
+            verdict = f"explained by {test}" if ok else "not explained by the variants"
+        else:
+            rows.append((row["scenario"], row["quantity"], row["z50"], row["z95"], "none", np.nan, np.nan, np.nan,
+                         "not tested"))
+            continue
+        rows.append((row["scenario"], row["quantity"], row["z50"], row["z95"], test, best["z50"], best["z95"],
+                     best["bias_pct"], verdict))
+    table = Table(rows=rows, names=("scenario", "quantity", "z50", "z95", "test", "z50 under test",
+                                    "z95 under test", "bias under test [%]", "verdict"),
+                  dtype=(str, str, float, float, str, float, float, float, str))
+    for col in ("z50", "z95", "z50 under test", "z95 under test"):
+        table[col].info.format = "+.1f"
+    table["bias under test [%]"].info.format = "+.1f"
+    return table
 
 
 def prior_bound_fraction(result: Mapping[str, Any], quantity: str, margin: float = 0.02) -> float:

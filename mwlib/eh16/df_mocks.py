@@ -15,14 +15,16 @@ both parts leaves r^2 r^-alpha, so p(r) ∝ r^(2 - alpha) on [r_min, r_max].
 from __future__ import annotations
 
 import math
-from typing import Any, Literal
+from collections.abc import Mapping
+from typing import Literal
 
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
 from mwlib.eh16.model import VELOCITY_UNIT_KMS, energy_exponent, is_valid, potential
 
 
-def sample_radii(n: int, alpha: float, r_min_kpc: float, r_max_kpc: float,
+def sample_radii(n: int, alpha: float, r_min_kpc: float, r_max_kpc: float, *,
                  rng: np.random.Generator) -> np.ndarray:
     """Radii with p(r) ∝ r^(2 - alpha) on [r_min, r_max] by inverting the CDF (exact at alpha = 3)."""
     if not (0 < r_min_kpc < r_max_kpc):
@@ -37,7 +39,7 @@ def sample_radii(n: int, alpha: float, r_min_kpc: float, r_max_kpc: float,
 
 
 def sample_power_law_df(n: int, phi0: float, gamma: float, alpha: float, beta: float,
-                        r_min_kpc: float, r_max_kpc: float, rng: np.random.Generator) -> dict[str, np.ndarray]:
+                        r_min_kpc: float, r_max_kpc: float, *, rng: np.random.Generator) -> dict[str, np.ndarray]:
     """Eadie & Harris (2016) Eq. 12: Draw ``n`` tracers from the DF of EH16 Eq. 12 (Phi_o in 1e4 km^2/s^2, r in kpc).
 
     Returns a dict of arrays: r [kpc]; vr, vt, vtheta, vphi, v [km/s]; x, y, z [kpc]
@@ -48,7 +50,7 @@ def sample_power_law_df(n: int, phi0: float, gamma: float, alpha: float, beta: f
     if not bool(is_valid(phi0, gamma, alpha, beta)):
         raise ValueError(f"invalid DF parameters (Eq. 13 / alpha > gamma / beta < 1): "
                          f"phi0={phi0}, gamma={gamma}, alpha={alpha}, beta={beta}")
-    r = sample_radii(n, alpha, r_min_kpc, r_max_kpc, rng)
+    r = sample_radii(n, alpha, r_min_kpc, r_max_kpc, rng=rng)
     n_energy = float(energy_exponent(alpha, beta, gamma))
     x_energy = rng.beta(1.5 - beta, n_energy + 1.0, n)  # x = v^2 / (2 Phi)
     speed = np.sqrt(2.0 * potential(r, phi0, gamma) * x_energy) * VELOCITY_UNIT_KMS
@@ -66,40 +68,56 @@ def sample_power_law_df(n: int, phi0: float, gamma: float, alpha: float, beta: f
     }
 
 
-def hide_tangential_velocity(tracers: dict[str, Any], *, fraction: float | None = None,
-                             count: int | None = None, mask: Any = None,
-                             selection: Literal["random", "outermost"] = "random",
-                             rng: np.random.Generator | None = None) -> dict[str, np.ndarray]:
-    """Copy of ``tracers`` with vt (and vtheta, vphi, v) set to NaN for a subset: line-of-sight-only tracers.
-
-    Choose the subset by ``mask`` (boolean or indices), or by ``count`` / ``fraction`` of the
-    tracers picked at random (``rng`` required) or the outermost ones (``selection="outermost"``,
-    like the real sample, where proper motions are missing mostly at large r).
-    """
+def _hide(tracers: Mapping[str, ArrayLike], hide: NDArray[np.bool_]) -> dict[str, np.ndarray]:
+    """Copy of ``tracers`` with vt, vtheta, vphi and v NaN where ``hide``, and ``complete = ~hide``."""
     out = {k: np.array(v, copy=True) for k, v in tracers.items()}
-    n = out["r"].size
-    if mask is not None:
-        hide = np.zeros(n, bool)
-        hide[np.asarray(mask)] = True
-    else:
-        if (fraction is None) == (count is None):
-            raise ValueError("give exactly one of mask, fraction or count")
-        k = int(round(fraction * n)) if fraction is not None else int(count)
-        if not 0 <= k <= n:
-            raise ValueError(f"cannot hide {k} of {n} tracers")
-        if selection == "outermost":
-            idx = np.argsort(out["r"], kind="stable")[n - k:]
-        elif selection == "random":
-            if not isinstance(rng, np.random.Generator):
-                raise TypeError("selection='random' needs rng=np.random.Generator")
-            idx = rng.choice(n, k, replace=False)
-        else:
-            raise ValueError(f"selection must be 'random' or 'outermost', got {selection!r}")
-        hide = np.zeros(n, bool)
-        hide[idx] = True
     for key in ("vt", "vtheta", "vphi", "v"):
         if key in out:
             out[key] = out[key].astype(float)
             out[key][hide] = np.nan
     out["complete"] = ~hide
     return out
+
+
+def _n_hidden(n: int, fraction: float | None, count: int | None) -> int:
+    if (fraction is None) == (count is None):
+        raise ValueError("give exactly one of mask, fraction or count")
+    k = int(round(fraction * n)) if fraction is not None else int(count)  # type: ignore[arg-type]
+    if not 0 <= k <= n:
+        raise ValueError(f"cannot hide {k} of {n} tracers")
+    return k
+
+
+def hide_tangential_velocity(tracers: Mapping[str, ArrayLike], *, fraction: float | None = None,
+                             count: int | None = None, mask: ArrayLike | None = None,
+                             selection: Literal["outermost"] | None = None) -> dict[str, np.ndarray]:
+    """Copy of ``tracers`` with vt (and vtheta, vphi, v) set to NaN for a subset: line-of-sight-only tracers.
+
+    Deterministic: the subset is ``mask`` (boolean or indices), or the ``count`` / ``fraction`` outermost
+    tracers (``selection="outermost"``, like the real sample, where proper motions are missing mostly at large
+    r). A random subset is :func:`hide_random_tangential_velocity` (it takes the generator).
+    """
+    n = np.asarray(tracers["r"]).size
+    if mask is not None:
+        hide = np.zeros(n, bool)
+        hide[np.asarray(mask)] = True
+        return _hide(tracers, hide)
+    if selection != "outermost":
+        raise ValueError(f"count / fraction need selection='outermost' (got {selection!r}); a random subset is "
+                         "hide_random_tangential_velocity(tracers, count=..., rng=...)")
+    k = _n_hidden(n, fraction, count)
+    hide = np.zeros(n, bool)
+    hide[np.argsort(np.asarray(tracers["r"]), kind="stable")[n - k:]] = True
+    return _hide(tracers, hide)
+
+
+def hide_random_tangential_velocity(tracers: Mapping[str, ArrayLike], *, fraction: float | None = None,
+                                    count: int | None = None, rng: np.random.Generator) -> dict[str, np.ndarray]:
+    """:func:`hide_tangential_velocity` for ``count`` / ``fraction`` of the tracers picked at random by ``rng``."""
+    if not isinstance(rng, np.random.Generator):
+        raise TypeError("rng must be a numpy.random.Generator (e.g. np.random.default_rng(seed))")
+    n = np.asarray(tracers["r"]).size
+    k = _n_hidden(n, fraction, count)
+    hide = np.zeros(n, bool)
+    hide[rng.choice(n, k, replace=False)] = True
+    return _hide(tracers, hide)

@@ -134,7 +134,7 @@ def fig4_m125(m125_draws: Mapping[str, np.ndarray], published_results: Mapping, 
     return fig
 
 
-def mass_profile_panels(profiles: Mapping[str, np.ndarray], r_grid_kpc: np.ndarray,
+def fig5_fig9_mass_profiles(profiles: Mapping[str, np.ndarray], r_grid_kpc: np.ndarray,
                         data_range_kpc: tuple[float, float]) -> plt.Figure:
     """Figs. 5 and 9: credible regions (95, 75, 50%) of M(<r) [1e11 Msun] draws ``{scenario: (n_draws, n_r)}``,
     one panel per scenario; dotted lines mark the radial extent of the clusters."""
@@ -174,7 +174,7 @@ def draw_literature(ax, literature: Table) -> None:
             ax.errorbar(row["r_kpc"], value, yerr=[[minus], [plus]], fmt="o", color=color, ms=4, label=row["reference"])
 
 
-def joint_figure(panels: Sequence[tuple[str, Mapping[str, np.ndarray], tuple[str, str], Sequence[str]]]) -> plt.Figure:
+def fig6_fig7_fig8_joint(panels: Sequence[tuple[str, Mapping[str, np.ndarray], tuple[str, str], Sequence[str]]]) -> plt.Figure:
     """Joint credible contours, one panel per ``(title, samples by scenario, (x, y) parameters, scenarios)``: one
     scenario gets the 10-95% contours, several get their 95% contours in the paper's styles (beta = 0 dotted red,
     0.5 dashed green, free solid blue)."""

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, Mapping, Sequence
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from mwlib.core import batch_ensemble, ensemble
 from mwlib.eh16 import hybrid_gibbs
@@ -37,7 +38,7 @@ from mwlib.eh16.model import (
     H0_EH16_KMS_MPC, PARAM_NAMES, VELOCITY_UNIT_KMS, Normalization, check_choice, mass_enclosed, virial_mass,
     virial_radius,
 )
-from mwlib.eh16.posterior import LikelihoodKind, Posterior, VtPrior
+from mwlib.eh16.posterior import LikelihoodKind, Posterior, TracerTable, VtPrior
 from mwlib.eh16.scenarios import Scenario
 
 logger = logging.getLogger(__name__)
@@ -72,7 +73,7 @@ class FitResult:
     def converged(self) -> bool:
         return all(v < self.rhat_max for v in self.rhat.values()) and all(v > self.ess_min for v in self.ess.values())
 
-    def mass(self, r_kpc: Any) -> np.ndarray:
+    def mass(self, r_kpc: ArrayLike) -> np.ndarray:
         """M(<r) draws in Msun: shape (n_draws,) for scalar r, (n_draws, n_r) for array r."""
         r = np.asarray(r_kpc, float)
         phi0, gamma = self.samples["phi0"], self.samples["gamma"]
@@ -125,7 +126,7 @@ class ConvergenceWarning(UserWarning):
 # fit(): glue between the posterior and the samplers (mwlib.core.ensemble, mwlib.core.batch_ensemble,
 # mwlib.eh16.hybrid_gibbs)
 # --------------------------------------------------------------------------------------------
-def fit(tracers: Any, scenario: Scenario, *, rng: np.random.Generator, sampler: SamplerKind = "fast",
+def fit(tracers: TracerTable, scenario: Scenario, *, rng: np.random.Generator, sampler: SamplerKind = "fast",
         likelihood: LikelihoodKind = "paper", normalization: Normalization = "exact",
         vt_prior: VtPrior = "flat", alpha_prior: tuple[float, float] | None = None,
         r_range_kpc: tuple[float, float] | None = None, n_chains: int = 3,
@@ -187,9 +188,10 @@ def fit(tracers: Any, scenario: Scenario, *, rng: np.random.Generator, sampler: 
     if sampler == "marginal":
         n_burn = 200 if n_burn is None else n_burn
         n_draws = 300 if n_draws is None else n_draws
-        start = post.initial_points(n_chains, n_walkers, rng_init)
+        start = post.initial_points(n_chains, n_walkers, rng=rng_init)
         start = post.to_sampler(start.reshape(-1, start.shape[-1])).reshape(start.shape)
-        run = ensemble.EnsembleRun(post.log_prob_sampler, start, seed=run_seq, to_params=post.from_sampler)
+        run = ensemble.EnsembleRun(post.log_prob_sampler, start, rng=np.random.default_rng(run_seq),
+                                   to_params=post.from_sampler)
         run.run(n_burn, n_draws, rhat_max=rhat_max, ess_min=ess_min,
                 max_draws=max_draws if max_draws is not None else 8 * n_draws)
         chains, acc = run.chains(), run.acceptance()
@@ -197,8 +199,8 @@ def fit(tracers: Any, scenario: Scenario, *, rng: np.random.Generator, sampler: 
     else:
         n_burn = 3000 if n_burn is None else n_burn
         n_draws = 12000 if n_draws is None else n_draws
-        theta0 = post.initial_points(n_chains, 1, rng_init)[:, 0, :]
-        vt0 = post.draw_vt_prior(theta0, rng_init)
+        theta0 = post.initial_points(n_chains, 1, rng=rng_init)[:, 0, :]
+        vt0 = post.draw_vt_prior(theta0, rng=rng_init)
         run = hybrid_gibbs.HybridGibbsRun(
             log_joint=post.log_joint_sampler, vt_terms=post.vt_terms_sampler, vt_scale=post.vt_max_sampler,
             theta0=post.to_sampler(theta0), vt0=vt0, rng=np.random.default_rng(run_seq),
@@ -252,7 +254,7 @@ def _seed_sequence_of(rng: np.random.Generator) -> np.random.SeedSequence:
     return seq
 
 
-def fit_batch(datasets: Sequence[Any], scenario: Scenario, *, rngs: Sequence[np.random.Generator],
+def fit_batch(datasets: Sequence[TracerTable], scenario: Scenario, *, rngs: Sequence[np.random.Generator],
               likelihood: LikelihoodKind = "paper",
               normalization: Normalization = "exact", vt_prior: VtPrior = "flat",
               alpha_prior: tuple[float, float] | None = None,
@@ -305,15 +307,15 @@ def fit_batch(datasets: Sequence[Any], scenario: Scenario, *, rngs: Sequence[np.
     for members in groups.values():
         t0 = time.perf_counter()
         batch = BatchPosterior([posts[k] for k in members])
-        starts, run_seqs = [], []
+        starts, run_rngs = [], []
         for k in members:
             init_seq, run_seq = seed_seqs[k].spawn(2)
-            starts.append(posts[k].initial_points(n_chains, n_walkers, np.random.default_rng(init_seq)))
-            run_seqs.append(run_seq)
+            starts.append(posts[k].initial_points(n_chains, n_walkers, rng=np.random.default_rng(init_seq)))
+            run_rngs.append(np.random.default_rng(run_seq))
         options = dict(sampler_options or {})
         margin = float(options.pop("stop_margin", stop_margin))
-        run = batch_ensemble.BatchEnsembleRun(batch.log_prob_sampler, batch.to_sampler(np.stack(starts)), run_seqs,
-                                        to_params=batch.from_sampler, **options)
+        run = batch_ensemble.BatchEnsembleRun(batch.log_prob_sampler, batch.to_sampler(np.stack(starts)),
+                                              rngs=run_rngs, to_params=batch.from_sampler, **options)
         run.run(n_burn, n_draws, rhat_max=rhat_max, ess_min=ess_min, max_draws=max_draws, stop_margin=margin)
         elapsed = (time.perf_counter() - t0) / len(members)
         for slot, k in enumerate(members):
@@ -344,7 +346,7 @@ def fit_batch(datasets: Sequence[Any], scenario: Scenario, *, rngs: Sequence[np.
     return results  # type: ignore[return-value]
 
 
-def _seed_repr(seq: np.random.SeedSequence) -> Any:
+def _seed_repr(seq: np.random.SeedSequence) -> int | dict[str, Any]:
     if not seq.spawn_key and isinstance(seq.entropy, int):
         return int(seq.entropy)
     return {"entropy": seq.entropy, "spawn_key": list(seq.spawn_key)}

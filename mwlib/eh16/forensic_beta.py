@@ -77,7 +77,7 @@ def beta_definitions(tracers: Tracers, inputs: ClusterInputs, make: Callable[[Cl
     boots = eq11(vr[idx], vth[idx], vph[idx], axis=1)
     out[f"bootstrap mean of Eq. 11 ({n_boot} resamples)"] = float(np.mean(boots))
     out["bootstrap median of Eq. 11"] = float(np.median(boots))
-    perturbed = error_draws(inputs, make, n_error_draws, mc_rng)
+    perturbed = error_draws(inputs, make, n_error_draws, rng=mc_rng)
     out[f"mean of Eq. 11 over {n_error_draws} Monte Carlo error draws"] = float(
         np.mean(eq11(*(perturbed[k][c] for k in ("vr", "vtheta", "vphi")), axis=0)))
     for n_bins in (2, 3, 4, 5):

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from astropy.table import Table
@@ -25,7 +26,7 @@ from scipy.optimize import minimize_scalar
 
 from mwlib.eh16.fit import FitResult
 from mwlib.eh16.forensic_inputs import E11, W10_TARGET_MSUN, ClusterInputs, Tracers, tracers_from_inputs
-from mwlib.eh16.forensic_scoring import Comparison, fit_all, held_out_keys, reproduce, score
+from mwlib.eh16.forensic_scoring import Comparison, convergence, fit_all, held_out_keys, reproduce, score
 from mwlib.eh16.forensics import HYPOTHESES, NATURAL_VALUES, Calibration, calibrate, direct_beta, w10_mass
 
 __all__ = ["Scored", "calibrate_all", "candidates", "score_all", "summary_table", "detail_table",
@@ -48,6 +49,12 @@ class Scored:
     fits: Mapping[str, FitResult]
     section5: list[Comparison]
     section6: list[Comparison]
+
+    @property
+    def convergence(self) -> dict[str, Any]:
+        """How many of the fits met the R-hat and ESS bars (:func:`mwlib.eh16.forensic_scoring.convergence`):
+        ``{"n_fits", "n_converged", "missed"}``."""
+        return convergence(self.fits)
 
 
 def calibrate_all(inputs: ClusterInputs, names: Sequence[str] | None = None) -> dict[str, Calibration]:
@@ -75,7 +82,8 @@ def candidates(inputs: ClusterInputs, calibrations: Mapping[str, Calibration], n
 def score_all(inputs: ClusterInputs, excluded_r_kpc: np.ndarray, todo: Sequence[tuple[str, float | None, str]],
               *, seed: int, labels: Sequence[str] | None = None, **fit_kwargs) -> list[Scored]:
     """Fit and score the baseline and every (hypothesis, value, status) of ``todo``; each with
-    ``np.random.default_rng(seed)`` (common random numbers). ``labels`` restricts the fits (quick runs)."""
+    ``np.random.default_rng(seed)`` (common random numbers). ``labels`` restricts the fits (quick runs).
+    Each result's :attr:`Scored.convergence` counts the fits that met the R-hat and ESS bars."""
     from mwlib.eh16.forensic_scoring import FIT_SPECS
 
     labels = list(labels or FIT_SPECS)

@@ -85,7 +85,7 @@ def m125_quantiles(phi0: np.ndarray, log_post: np.ndarray, q=(25, 50, 75)) -> np
     return mass_enclosed(125.0, np.interp(np.asarray(q) / 100.0, cdf, phi0), GAMMA) / E11
 
 
-def error_draws(inputs: ClusterInputs, make: Callable[[ClusterInputs], Tracers], n_draws: int,
+def error_draws(inputs: ClusterInputs, make: Callable[[ClusterInputs], Tracers], n_draws: int, *,
                 rng: np.random.Generator) -> dict[str, np.ndarray]:
     """``vr, vt, vtheta, vphi`` [km/s] of ``n_draws`` copies of the data with proper motions and v_los perturbed
     by their Table 1 errors (independent Gaussians; Table 1 has no distance errors) and pushed through ``make``;
@@ -133,7 +133,7 @@ def width_variants(tracers: Tracers, inputs: ClusterInputs, make: Callable[[Clus
     variants[f"complete clusters only ({int(c.sum())})"] = m125_quantiles(phi0, base_c)
     # measurement errors: the DF convolved with the errors (Monte Carlo, exact in the observables), and the
     # posteriors of error-perturbed data sets pooled (multiple imputation)
-    perturbed = error_draws(inputs, make, n_error_draws, rng)
+    perturbed = error_draws(inputs, make, n_error_draws, rng=rng)
     draws = ((perturbed["vr"][c] ** 2 + perturbed["vt"][c] ** 2) / V**2).T  # (K, n_complete)
     coarse = np.linspace(1.0, 200.0, 4001)
     los_coarse = log_los(coarse, r_l, vr2_l, "flat").sum(axis=1)

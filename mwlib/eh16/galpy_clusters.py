@@ -6,6 +6,7 @@ Gaia EDR3 data-vintage test (notebook 06).
 
 from __future__ import annotations
 
+from typing import Literal
 
 import numpy as np
 from astropy.table import Table
@@ -104,7 +105,8 @@ def galpy_gc_kinematics(sun: coords.SolarParameters = coords.EADIE16_SUN,
 
 
 
-def same_clusters(gc: Table, edr3: Table, catalogue: dict, which: str = "complete") -> tuple[np.ndarray, np.ndarray]:
+def same_clusters(gc: Table, edr3: Table, catalogue: dict, which: Literal["complete", "included"] = "complete"
+                  ) -> tuple[np.ndarray, np.ndarray]:
     """Row indices (into ``gc``, into ``edr3``) of the clusters of ``gc`` (notebook 01's product) with the flag
     ``which`` ("complete" or "included") that galpy's EDR3 catalogue (:func:`galpy_gc_kinematics`) also lists."""
     rows = {key: i for i, key in enumerate(edr3["galpy_key"])}

@@ -1,22 +1,27 @@
 """Exact quadrature of the Eadie & Harris (2016) posterior for scenarios with one or two free parameters.
 
 :func:`grid_posteriors` tabulates the marginal posterior on an adaptive grid (midpoint rule): a check of the
-samplers (tests and ``benchmarks/bench_coverage.py --grid``), not a production path.
+samplers (``tests/test_fast_sampler.py``), not a production path.
 """
 
 from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from mwlib.core import batch_ensemble
 from mwlib.eh16.batch_posterior import BatchPosterior
 from mwlib.eh16.model import PARAM_NAMES, Normalization, mass_enclosed
-from mwlib.eh16.posterior import LikelihoodKind, Posterior, VtPrior
+from mwlib.eh16.posterior import LikelihoodKind, Posterior, TracerTable, VtPrior
 from mwlib.eh16.scenarios import Scenario
+
+#: What :meth:`GridPosterior.values` evaluates: a parameter name, ``"M125"``, or a function of the parameters.
+Quantity = str | Callable[[dict[str, np.ndarray]], ArrayLike]
 
 
 @dataclass
@@ -35,7 +40,7 @@ class GridPosterior:
     theta: np.ndarray
     weights: np.ndarray
     edges: list[np.ndarray]
-    to_params: Any = field(repr=False, default=None)
+    to_params: Callable[[np.ndarray], np.ndarray] | None = field(repr=False, default=None)
 
     def params(self, theta: np.ndarray | None = None) -> dict[str, np.ndarray]:
         theta = self.theta if theta is None else theta
@@ -58,7 +63,7 @@ class GridPosterior:
             w = np.repeat(w, k, axis=j)
         return self.to_params(mesh), w.ravel() / k**d
 
-    def values(self, quantity: Any, k: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    def values(self, quantity: Quantity, k: int | None = None) -> tuple[np.ndarray, np.ndarray]:
         """Values of a parameter, of ``"M125"`` or of ``quantity(params_dict)`` on the sub-points,
         with their weights."""
         k = (8 if len(self.edges) == 1 else 4) if k is None else int(k)
@@ -71,14 +76,14 @@ class GridPosterior:
         return p[quantity], w
 
     @staticmethod
-    def weighted_quantile(values: np.ndarray, weights: np.ndarray, q: Any) -> np.ndarray:
+    def weighted_quantile(values: np.ndarray, weights: np.ndarray, q: ArrayLike) -> np.ndarray:
         """Quantiles of a weighted sample, ties merged, linear between the mid-points of the CDF steps."""
         vals, inv = np.unique(values, return_inverse=True)
         wsum = np.bincount(inv.ravel(), weights=weights)
         cdf = np.cumsum(wsum) - 0.5 * wsum
         return np.interp(np.asarray(q, float), cdf, vals)
 
-    def summary(self, quantity: Any) -> dict[str, float]:
+    def summary(self, quantity: Quantity) -> dict[str, float]:
         """Mean, sd and the 2.5/25/50/75/97.5% quantiles of a parameter, ``"M125"`` or a function."""
         values, w = self.values(quantity)
         m = float(np.sum(w * values))
@@ -86,7 +91,7 @@ class GridPosterior:
         return {"mean": m, "sd": float(np.sqrt(np.sum(w * (values - m) ** 2))), "q2.5": float(q[0]),
                 "q25": float(q[1]), "median": float(q[2]), "q75": float(q[3]), "q97.5": float(q[4])}
 
-    def sample(self, n: int, rng: np.random.Generator) -> np.ndarray:
+    def sample(self, n: int, *, rng: np.random.Generator) -> np.ndarray:
         """iid draws (n, d) of the free parameters from the piecewise-constant grid density."""
         cells = rng.choice(self.weights.size, size=n, p=self.weights)
         idx = np.unravel_index(cells, tuple(e.size - 1 for e in self.edges))
@@ -94,16 +99,17 @@ class GridPosterior:
         return self.to_params(z)
 
 
-def grid_posteriors(datasets: Sequence[Any], scenario: Scenario, *, n_cells: int | None = None,
+def grid_posteriors(datasets: Sequence[TracerTable], scenario: Scenario, *, rng: np.random.Generator,
+                    n_cells: int | None = None,
                     half_width: float = 8.0, edge_log_drop: float = 25.0, max_widen: int = 8,
                     likelihood: LikelihoodKind = "paper", normalization: Normalization = "exact",
                     vt_prior: VtPrior = "flat", alpha_prior: tuple[float, float] | None = None,
                     r_range_kpc: tuple[float, float] | None = None) -> list[GridPosterior]:
     """Tabulate the posterior of each data set (1 or 2 free parameters) on an adaptive grid.
 
-    Deterministic (no Monte Carlo error; the midpoint rule's error is O(cell^2)): the mode and
-    Laplace covariance (:func:`mwlib.core.batch_ensemble.find_modes`, started from the best of 512 prior
-    draws with a fixed seed) centre a box of +-``half_width`` Laplace sds per axis in the
+    No Monte Carlo error (the midpoint rule's error is O(cell^2)): the mode and Laplace covariance
+    (:func:`mwlib.core.batch_ensemble.find_modes`, started from the best of 512 prior draws, data set k's
+    from the k-th child of ``rng``; only the start of the mode search is random) centre a box of +-``half_width`` Laplace sds per axis in the
     coordinates of :meth:`Posterior.to_sampler`, clipped to the prior's support, with
     ``n_cells`` cells per axis (default 4000 in 1-D, 300 x 300 in 2-D); each open face moves out
     by 50% until the log density on it is ``edge_log_drop`` below the peak. The density is that
@@ -131,13 +137,16 @@ def grid_posteriors(datasets: Sequence[Any], scenario: Scenario, *, n_cells: int
         else:
             support.append((3.0, np.inf))
     out: list[GridPosterior | None] = [None] * len(posts)
+    if not isinstance(rng, np.random.Generator):
+        raise TypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
+    children = rng.spawn(len(posts))
     groups: dict[tuple[int, int], list[int]] = {}
     for k, p in enumerate(posts):
         groups.setdefault((p.n_complete, p.n_los), []).append(k)
     for members in groups.values():
         batch = BatchPosterior([posts[k] for k in members])
         nb = len(members)
-        starts = np.stack([posts[k].sample_prior(512, np.random.default_rng(j)) for j, k in enumerate(members)])
+        starts = np.stack([posts[k].sample_prior(512, rng=children[k]) for k in members])
         z0 = batch.to_sampler(starts)
         lp0 = batch.log_prob_sampler(z0)
         best = np.argmax(np.where(np.isfinite(lp0), lp0, -np.inf), axis=1)

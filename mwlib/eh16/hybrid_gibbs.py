@@ -30,11 +30,11 @@ class HybridGibbsRun:
     log_joint(theta (C, d), vt (C, m)) -> (log posterior (C,), per-tracer vt terms (C, m));
     vt_terms(theta, vt) -> (C, m): the part of the log posterior that depends on each vt;
     vt_scale(theta) -> (C, m): natural size of each vt (e.g. its largest bound value), which
-    sets the random-walk step; vt_exact(theta, rng) -> (C, m), optional exact conditional draw.
+    sets the random-walk step; vt_exact(theta, *, rng) -> (C, m), optional exact conditional draw.
     """
 
     def __init__(self, log_joint: Callable, vt_terms: Callable, vt_scale: Callable,
-                 theta0: np.ndarray, vt0: np.ndarray, rng: np.random.Generator,
+                 theta0: np.ndarray, vt0: np.ndarray, *, rng: np.random.Generator,
                  vt_exact: Callable | None = None, step0: np.ndarray | None = None,
                  target_accept: float = 0.3, adapt_every: int = 100, to_params: Callable | None = None) -> None:
         self._to_params = to_params
@@ -73,7 +73,7 @@ class HybridGibbsRun:
         accept_vt = np.zeros((self.n_chains, self.n_vt), bool)
         if self.n_vt:
             if self._vt_exact is not None:  # true Gibbs step: draw every vt from its conditional
-                self.vt = self._vt_exact(self.theta, rng)
+                self.vt = self._vt_exact(self.theta, rng=rng)
                 self.lp, self.terms = self._log_joint(self.theta, self.vt)
                 accept_vt[:] = True
             else:  # independent reflected random-walk MH step for every unknown vt at once

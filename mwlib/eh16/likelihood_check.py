@@ -33,7 +33,7 @@ def mock_samples(n_mocks: int, *, rng: np.random.Generator, n_tracers: int = 89,
     out = []
     for child in rng.spawn(n_mocks):
         mock = sample_power_law_df(n_tracers, truth["phi0"], truth["gamma"], truth["alpha"], truth["beta"],
-                                   *r_range_kpc, child)
+                                   *r_range_kpc, rng=child)
         out.append(hide_tangential_velocity(mock, count=n_los, selection="outermost"))
     return out
 

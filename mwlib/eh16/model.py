@@ -75,7 +75,7 @@ def safe_params(valid: np.ndarray, phi0: ArrayLike, gamma: ArrayLike, alpha: Arr
 
 # --------------------------------------------------------------------------------------------
 def potential(r_kpc: ArrayLike, phi0: ArrayLike, gamma: ArrayLike) -> np.ndarray:
-    """Eadie & Harris (2016) Eq. 2: Relative potential Phi = Phi_o r^-gamma (Eq. 2) in 1e4 km^2 s^-2."""
+    """Eadie & Harris (2016) Eq. 2: relative potential Phi = Phi_o r^-gamma in 1e4 km^2 s^-2."""
     return np.asarray(phi0, float) * np.asarray(r_kpc, float) ** (-np.asarray(gamma, float))
 
 
@@ -122,7 +122,8 @@ def log_df_normalization(phi0: ArrayLike, gamma: ArrayLike, alpha: ArrayLike, be
 
 def log_df(r_kpc: ArrayLike, vr_kms: ArrayLike, vt_kms: ArrayLike, phi0: ArrayLike, gamma: ArrayLike, alpha: ArrayLike, beta: ArrayLike,
            normalization: Normalization = "exact") -> np.ndarray:
-    """Eadie & Harris (2016) Eq. 12: log f(E, L) of Eq. 12 at (r, vr, vt); broadcasts; -inf where unbound or invalid.
+    """Eadie & Harris (2016) Eq. 12: log f(E, L) at (r, vr, vt), with the binding energy E of Eq. 15;
+    broadcasts; -inf where unbound or invalid.
 
     f is per (100 km/s)^3 (velocities are converted internally), normalized as described in
     :func:`log_df_normalization`.
@@ -141,7 +142,7 @@ def log_df(r_kpc: ArrayLike, vr_kms: ArrayLike, vt_kms: ArrayLike, phi0: ArrayLi
 
 
 def mass_enclosed(r_kpc: ArrayLike, phi0: ArrayLike, gamma: ArrayLike) -> np.ndarray:
-    """Eadie & Harris (2016) Eq. 3/14: M(<r) in Msun, Eq. 3/14: gamma Phi_o 1e4 r^(1-gamma) / G (= 2.325e9 gamma Phi_o r^(1-gamma))."""
+    """Eadie & Harris (2016) Eq. 3/14: M(<r) in Msun, gamma Phi_o 1e4 r^(1-gamma) / G (= 2.325e9 gamma Phi_o r^(1-gamma))."""
     r, phi0, gamma = (np.asarray(x, float) for x in (r_kpc, phi0, gamma))
     return gamma * phi0 * PHI_UNIT_KMS2 * r ** (1.0 - gamma) / G_KPC_KMS2_PER_MSUN
 

@@ -44,10 +44,12 @@ n > -1 (Eq. 13). The same algebra shows that, given the model parameters,
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Literal, TypeAlias
 
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy.special import betaln
 
 from mwlib.eh16.model import (
@@ -56,8 +58,15 @@ from mwlib.eh16.model import (
 )
 from mwlib.eh16.scenarios import Scenario
 
+if TYPE_CHECKING:
+    import pandas as pd
+    from astropy.table import Table
+
 LikelihoodKind = Literal["paper", "normalized"]
 VtPrior = Literal["flat", "escape"]
+#: Tracers as the fits take them: columns r [kpc], vr and vt [km/s] (vt NaN where unknown) in a mapping of
+#: arrays, an astropy Table or a pandas DataFrame, or an already validated :class:`TracerSample`.
+TracerTable: TypeAlias = "TracerSample | Mapping[str, ArrayLike] | Table | pd.DataFrame"
 
 
 # --------------------------------------------------------------------------------------------
@@ -81,7 +90,7 @@ class TracerSample:
 _COLUMN_UNITS = {"r": "kpc", "vr": "km / s", "vt": "km / s"}
 
 
-def _column(table: Any, name: str) -> np.ndarray:
+def _column(table: TracerTable, name: str) -> np.ndarray:
     try:
         col = table[name]
     except (KeyError, IndexError, ValueError, TypeError):
@@ -95,7 +104,7 @@ def _column(table: Any, name: str) -> np.ndarray:
     return np.asarray(col, float).ravel()
 
 
-def prepare_tracers(tracers: Any) -> TracerSample:
+def prepare_tracers(tracers: TracerTable) -> TracerSample:
     """Validate a table (dict of arrays, astropy Table, pandas DataFrame) with r, vr, vt."""
     if isinstance(tracers, TracerSample):
         return tracers
@@ -122,7 +131,7 @@ class Posterior:
     ``theta`` arrays have shape (W, d): W draws of the d free parameters (``self.free`` order).
     """
 
-    def __init__(self, tracers: Any, scenario: Scenario, *, likelihood: LikelihoodKind = "paper",
+    def __init__(self, tracers: TracerTable, scenario: Scenario, *, likelihood: LikelihoodKind = "paper",
                  normalization: Normalization = "exact", vt_prior: VtPrior = "flat",
                  r_range_kpc: tuple[float, float] | None = None) -> None:
         check_choice("likelihood", likelihood, ("paper", "normalized"))
@@ -183,7 +192,7 @@ class Posterior:
                     lp = lp + np.where(eta > 0, (prior.a - 1.0) * np.log(np.where(eta > 0, eta, 1.0)) - prior.b * eta, -np.inf)
         return lp
 
-    def sample_prior(self, n: int, rng: np.random.Generator) -> np.ndarray:
+    def sample_prior(self, n: int, *, rng: np.random.Generator) -> np.ndarray:
         cols = []
         for p in self.free:
             prior = self.priors[p]
@@ -278,7 +287,7 @@ class Posterior:
             a = self._phi_los(phi0, gamma) - 0.5 * self._vr2_los
         return np.sqrt(np.clip(a, 0.0, None) * 2.0)
 
-    def draw_vt_conditional(self, theta: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    def draw_vt_conditional(self, theta: np.ndarray, *, rng: np.random.Generator) -> np.ndarray:
         """Exact draw of every unknown vt given theta: vt^2/(2A) ~ Beta(1 - beta, n + 1)."""
         with np.errstate(all="ignore"):
             valid, phi0, gamma, alpha, beta, n, log_k = self._model(theta)
@@ -287,7 +296,7 @@ class Posterior:
             u = rng.beta(np.broadcast_to((1.0 - beta)[:, None], shape), np.broadcast_to((n + 1.0)[:, None], shape))
         return np.sqrt(2.0 * a * u)
 
-    def draw_vt_prior(self, theta: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    def draw_vt_prior(self, theta: np.ndarray, *, rng: np.random.Generator) -> np.ndarray:
         """vt uniform in vt^2 below the largest bound speed (a valid start for the Gibbs chains)."""
         vmax = self.vt_max(theta)
         return vmax * np.sqrt(rng.uniform(0.05, 0.95, vmax.shape))
@@ -349,10 +358,10 @@ class Posterior:
     def vt_max_sampler(self, z: np.ndarray) -> np.ndarray:
         return self.vt_max(self.from_sampler(z))
 
-    def draw_vt_conditional_sampler(self, z: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-        return self.draw_vt_conditional(self.from_sampler(z), rng)
+    def draw_vt_conditional_sampler(self, z: np.ndarray, *, rng: np.random.Generator) -> np.ndarray:
+        return self.draw_vt_conditional(self.from_sampler(z), rng=rng)
 
-    def initial_points(self, n_groups: int, n_per_group: int, rng: np.random.Generator,
+    def initial_points(self, n_groups: int, n_per_group: int, *, rng: np.random.Generator,
                        max_rounds: int = 100) -> np.ndarray:
         """Dispersed starts: prior draws with finite posterior, split into n_groups blocks by the
         first free parameter (Phi_o in every EH16 scenario).
@@ -364,7 +373,7 @@ class Posterior:
         pool: list[np.ndarray] = []
         n_found = 0
         for _ in range(max_rounds):
-            cand = self.sample_prior(max(4 * need, 256), rng)
+            cand = self.sample_prior(max(4 * need, 256), rng=rng)
             keep = cand[np.isfinite(self.log_prob_marginal(cand))]
             pool.append(keep)
             n_found += keep.shape[0]

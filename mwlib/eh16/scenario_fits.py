@@ -17,8 +17,10 @@ from typing import Any, Mapping
 
 import numpy as np
 from astropy.table import Table
+from numpy.typing import ArrayLike
 
 from mwlib.eh16.fit import FitResult, _quantile_summary, fit
+from mwlib.eh16.posterior import TracerTable
 from mwlib.eh16.scenarios import SCENARIOS, Scenario
 
 __all__ = ["EXTRAPOLATION_RADII_KPC", "PROFILE_GRID_KPC", "PROFILE_PERCENTILES", "gc_tracers", "fit_scenarios",
@@ -34,7 +36,7 @@ SUMMARY = "df_summary.json"
 PROFILES = "eh16_mass_profiles.csv"
 
 
-def gc_tracers(table: Any) -> dict[str, np.ndarray]:
+def gc_tracers(table: Table | Mapping[str, ArrayLike]) -> dict[str, np.ndarray]:
     """The fit input from the globular-cluster data product (notebook 01).
 
     Included clusters only; ``vt`` is NaN for the line-of-sight-only ones.
@@ -48,7 +50,7 @@ def gc_tracers(table: Any) -> dict[str, np.ndarray]:
     }
 
 
-def fit_scenarios(tracers: Any, scenarios: Mapping[str, Scenario], *, rng: np.random.Generator,
+def fit_scenarios(tracers: TracerTable, scenarios: Mapping[str, Scenario], *, rng: np.random.Generator,
                   alpha_prior: tuple[float, float] | None = None, progress: bool = True,
                   **fit_kwargs: Any) -> dict[str, FitResult]:
     """Fit every scenario, each with its own child of ``rng`` (spawned in the order given), with a progress bar."""

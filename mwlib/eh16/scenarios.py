@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
-from typing import Any, Literal
+from typing import Literal, TypeAlias
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -46,6 +46,9 @@ PHI0_PRIOR: tuple[float, float] = (1.0, 200.0)  # Table 2
 GAMMA_PRIOR_WIDE: tuple[float, float] = (0.0, 1.0)  # Table 2
 GAMMA_PRIOR_NARROW: tuple[float, float] = (0.3, 0.7)  # Sec. 5.2, the "b" scenarios
 BETA_PRIOR: tuple[float, float] = (-0.5, 1.0)  # Table 2
+#: A parameter's prior as a :class:`Scenario` field gives it: fixed value, uniform (lo, hi), ("gamma", shape,
+#: rate) on alpha - 3, or the placeholder ``"prior"``.
+PriorSpec: TypeAlias = "float | tuple[float, float] | tuple[Literal['gamma'], float, float] | Literal['prior']"
 
 
 @dataclass(frozen=True)
@@ -55,7 +58,7 @@ class _Prior:
     b: float = math.nan  # upper bound | Gamma rate
 
 
-def _parse_spec(name: str, spec: Any) -> _Prior:
+def _parse_spec(name: str, spec: PriorSpec) -> _Prior:
     if isinstance(spec, str):
         if name == "alpha" and spec == ALPHA_FROM_PRIOR:
             return _Prior("unresolved")
@@ -90,10 +93,10 @@ class Scenario:
     placeholder ``"prior"``, resolved by ``fit(..., alpha_prior=(shape, rate))``.
     """
 
-    phi0: Any = PHI0_PRIOR
-    gamma: Any = GAMMA_PRIOR_WIDE
-    alpha: Any = 3.5
-    beta: Any = BETA_PRIOR
+    phi0: PriorSpec = PHI0_PRIOR
+    gamma: PriorSpec = GAMMA_PRIOR_WIDE
+    alpha: PriorSpec = 3.5
+    beta: PriorSpec = BETA_PRIOR
     name: str = ""
 
     def __post_init__(self) -> None:

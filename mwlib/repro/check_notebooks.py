@@ -15,6 +15,10 @@ fall-back to the committed products (``MWLIB_RUN_FALLBACK=0``): every input a no
 written by this check, on a fresh clone as on a working copy, and no notebook can read a product
 another one is still writing. Nothing under ``results/`` or ``figures/`` is touched.
 
+Cells marked ``# NBVAL_CHECK_OUTPUT`` must give the committed output with or without the external files;
+cells marked ``# NBVAL_CHECK_OUTPUT_WITH_EXTERNAL_DATA`` print numbers of the external files and are compared
+only when every external file is present (the committed outputs are made with them).
+
 Each chain's pytest output is printed when the chain ends; the exit status is 0 only if every
 notebook passed. A failing stage does not stop the check (later notebooks then report what they
 miss), so one run shows every difference.
@@ -35,10 +39,14 @@ from pathlib import Path
 from mwlib.core import paths
 from mwlib.repro import products, runner
 
-__all__ = ["NBVAL_RUN", "pytest_command", "check", "main"]
+__all__ = ["NBVAL_RUN", "EXTERNAL_MARKER", "EXTERNAL_ENV", "pytest_command", "check", "main"]
 
 #: The run folder of the check (git-ignored, like every run folder).
 NBVAL_RUN = Path("runs") / "nbval"
+#: Cells of real data carry this marker; they are compared only when every external file is present
+#: (``tests/nbval_plugin.py``, which reads :data:`EXTERNAL_ENV`).
+EXTERNAL_MARKER = "NBVAL_CHECK_OUTPUT_WITH_EXTERNAL_DATA"
+EXTERNAL_ENV = "MWLIB_NBVAL_EXTERNAL"
 
 
 def pytest_command(notebooks: Sequence[str], root: Path = paths.REPO_ROOT) -> list[str]:
@@ -59,8 +67,13 @@ def check(root: Path = paths.REPO_ROOT, jobs: int = 2, names: Sequence[str] | No
     """Check ``names`` (default: every notebook) stage by stage; return 0 if every one passed."""
     run_dir = (root / NBVAL_RUN).resolve()
     shutil.rmtree(run_dir, ignore_errors=True)
+    missing = runner.missing_external_files()
     env = {**os.environ, **runner.KERNEL_ENVIRONMENT, products.RUN_DIR_ENV: str(run_dir),
-           products.FALLBACK_ENV: "0", products.SETTINGS_ENV: "nbval check"}
+           products.FALLBACK_ENV: "0", products.SETTINGS_ENV: "nbval check",
+           EXTERNAL_ENV: "0" if missing else "1"}
+    print("nbval: every external file present: the cells of real data are checked too" if not missing else
+          f"nbval: without {', '.join(missing)}: the cells of real data "
+          f"(# {EXTERNAL_MARKER}) are executed but not compared")
     wanted = set(names or runner.NOTEBOOKS)
     failed: list[str] = []
     start = time.perf_counter()

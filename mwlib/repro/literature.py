@@ -17,16 +17,18 @@ Section 5.4 group errors by 1/sigma^2 weights, so both are offered (``weighting`
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
-from astropy.table import Table
+from astropy.table import Table, vstack
 
 from mwlib.bird22 import nfw
 from mwlib.core.tables import ColumnSpec, read_validated_csv
 
-__all__ = ["FIG8_GROUPS", "FIG8_KINDS", "read_bird22_fig8", "group_average", "group_averages", "read_eadie16_section6",
-           "enclosed_masses", "read_bird22_fig5", "fig5_points"]
+__all__ = ["FIG8_GROUPS", "FIG8_KINDS", "FIG8_SCORECARD_KEYS", "read_bird22_fig8", "group_average", "group_averages",
+           "bird22_table2_rows", "fig8_means", "read_eadie16_section6",
+           "enclosed_masses", "without_radius", "profile_agreement", "read_bird22_fig5", "fig5_points"]
 
 #: Method groups of Bird et al. (2022) Fig. 8 / Section 5.4, in the paper's order.
 FIG8_GROUPS: dict[str, str] = {
@@ -128,6 +130,50 @@ _EH16_COLUMNS = [
 ]
 
 
+#: The scorecard labels of the Section 5.4 group means (Fig. 8 groups).
+FIG8_SCORECARD_KEYS: dict[str, str] = {"df": "Fig. 8 distribution function", "high_velocity": "Fig. 8 high-velocity stars",
+                                       "streams": "Fig. 8 streams", "rotation_curve": "Fig. 8 rotation curve",
+                                       "satellites": "Fig. 8 satellite phenomenology"}
+
+
+def bird22_table2_rows(published: Mapping[tuple[str, str], Mapping[str, Any]]) -> Table:
+    """Bird et al. (2022)'s four published M200 (Table 2) as rows of the Fig. 8 file (group ``jeans_tme``)."""
+    rows = []
+    for label in ("Jeans KG", "Jeans BHB", "TME KG", "TME BHB"):
+        q = published[(label, "M200_1e12")]
+        rows.append((f"Bird et al. 2022, {label}", "jeans_tme", "virial", q["value"], q["value"] - q["low"],
+                     q["high"] - q["value"], "68%"))
+    return Table(rows=rows, names=("reference", "group", "kind", "value_1e12msun", "minus_1e12msun", "plus_1e12msun",
+                                   "interval"))
+
+
+def fig8_means(fig8: Table, published: Mapping[tuple[str, str], Mapping[str, Any]]
+               ) -> tuple[dict[tuple[str, str], float], Table]:
+    """Bird et al. (2022) Section 5.4 / 4.6: the weighted means of the Fig. 8 compilation, for the scorecard and as
+    a table. The Section 5.4 group means are scored with 1/sigma^2 weights (their quoted errors are those of
+    1/sigma^2); the two overall means of Section 4.6, which include the paper's own four M200, with 1/sigma
+    weights (they reproduce its Table 2 average). Both weightings are shown."""
+    with_b22 = vstack([fig8[list(bird22_table2_rows(published).colnames)], bird22_table2_rows(published)])
+    score, rows = {}, []
+    for group, key in FIG8_SCORECARD_KEYS.items():
+        m2, e2, n = group_average(fig8, [group])
+        m1, e1, _ = group_average(fig8, [group], weighting="inverse_error")
+        score[(key, "weighted mean_1e12")] = m2
+        pub = published[(key, "weighted mean_1e12")]
+        rows.append((FIG8_GROUPS[group], f"{n}/{int(np.sum(fig8['group'] == group))}", f"{m2:.3f} ± {e2:.3f}",
+                     f"{m1:.3f} ± {e1:.3f}", f"{pub['value']} {pub['interval']}", "1/sigma^2"))
+    for key, groups in ((("Fig. 8 Jeans/TME with B22", "weighted mean_1e12"), ["jeans_tme"]),
+                        (("Fig. 8 all", "weighted mean_1e12"), None)):
+        m2, e2, n = group_average(with_b22, groups)
+        m1, e1, _ = group_average(with_b22, groups, weighting="inverse_error")
+        score[key] = m1
+        rows.append((key[0][len("Fig. 8 "):], f"{n} rows", f"{m2:.3f} ± {e2:.3f}", f"{m1:.3f} ± {e1:.3f}",
+                     f"~{published[key]['value']}", "1/sigma"))
+    table = Table(rows=rows, names=("group", "used / named", "1/sigma^2 weights", "1/sigma weights", "published",
+                                    "scored with"))
+    return score, table
+
+
 def read_eadie16_section6(path: str | os.PathLike) -> Table:
     """``data/literature/eadie16_section6.csv``, validated: the studies of Eadie & Harris (2016) Section 6 and of
     the caption of their Fig. 13 (masses in 1e11 Msun)."""
@@ -145,6 +191,40 @@ def enclosed_masses(table: Table, r_range_kpc: tuple[float, float] = (0.0, np.in
     r = np.ma.filled(np.ma.asarray(table["r_kpc"], dtype=float), np.nan)
     keep = np.isfinite(r) & (r >= r_range_kpc[0]) & (r <= r_range_kpc[1])
     return table[keep]
+
+
+def without_radius(table: Table) -> list[str]:
+    """"reference (quantity)" of the rows of :func:`read_eadie16_section6` quoted without a radius: they cannot be
+    drawn on a mass profile (e.g. a virial mass alone)."""
+    r = np.ma.filled(np.ma.asarray(table["r_kpc"], dtype=float), np.nan)
+    return [f"{row['reference']} ({row['quantity']})" for row, ok in zip(table, np.isfinite(r)) if not ok]
+
+
+def profile_agreement(table: Table, r_grid_kpc: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> Table:
+    """How each literature mass with a radius (rows of :func:`enclosed_masses`) compares with a credible band of
+    a mass profile: the band [``lower``, ``upper``] on ``r_grid_kpc`` [1e11 Msun] interpolated in log r at the
+    study's radius; ``inside``: its quoted value lies in the band; ``overlaps``: its quoted interval (value -
+    minus, value + plus) overlaps the band. Radii outside the grid give NaN and False."""
+    r_grid = np.asarray(r_grid_kpc, float)
+    rows = []
+    for row in enclosed_masses(table):
+        r = float(row["r_kpc"])
+        value = float(row["value_1e11msun"])
+        minus = 0.0 if np.ma.is_masked(row["minus_1e11msun"]) else float(row["minus_1e11msun"])
+        plus = 0.0 if np.ma.is_masked(row["plus_1e11msun"]) else float(row["plus_1e11msun"])
+        if r_grid.min() <= r <= r_grid.max():
+            lo, hi = (float(np.exp(np.interp(np.log(r), np.log(r_grid), np.log(np.asarray(b, float)))))
+                      for b in (lower, upper))
+        else:
+            lo = hi = np.nan
+        inside = bool(lo <= value <= hi)
+        overlaps = bool(value - minus <= hi and value + plus >= lo)
+        rows.append((str(row["reference"]), r, value, value - minus, value + plus, lo, hi, inside, overlaps))
+    out = Table(rows=rows, names=("reference", "r_kpc", "value", "low", "high", "band_low", "band_high", "inside",
+                                  "overlaps"), dtype=(str, float, float, float, float, float, float, bool, bool))
+    for col in ("value", "low", "high", "band_low", "band_high"):
+        out[col].info.format = ".3g"
+    return out
 
 
 _FIG5_COLUMNS = [

@@ -31,8 +31,9 @@ Provenance
 ----------
 :meth:`Run.finish` writes ``results/provenance/<notebook>.json``: the notebook's parameters, the
 git commit (and whether the work tree was dirty), the versions of the main packages, every input
-with its sha256 and origin, the external files it looked for (present with their sha256, or
-absent), and every output with its sha256. After a complete run the runner joins these into
+with its sha256 and origin, the external files it looked for (present with their sha256 and where they were
+found -- a directory relative to the repository, or only the kind of directory outside it, never a machine's
+absolute path -- or absent), and every output with its sha256. After a complete run the runner joins these into
 ``results/MANIFEST.json`` (:func:`build_manifest`).
 """
 
@@ -57,7 +58,7 @@ from mwlib.core.io import atomic_path, write_json, write_table_csv, write_text
 __all__ = [
     "RUN_DIR_ENV", "FALLBACK_ENV", "SETTINGS_ENV", "MANIFEST_NAME", "PROVENANCE_DIR", "MAIN_PACKAGES",
     "Run", "open_run", "run_root", "provenance_records", "sha256_of", "git_state", "package_versions",
-    "build_manifest", "read_manifest",
+    "build_manifest", "read_manifest", "source_digest", "SOURCE_PATTERNS",
 ]
 
 RUN_DIR_ENV = "MWLIB_RUN_DIR"
@@ -128,6 +129,15 @@ def _relative(path: Path, root: Path) -> str:
         return str(path)
 
 
+def _found_in(directory: Path, kind: str, repo: Path = paths.REPO_ROOT) -> str:
+    """Where an external file was found, without a machine's absolute path: its directory relative to the
+    repository when inside it, else the kind of directory (:data:`mwlib.core.paths.EXTERNAL_KINDS`)."""
+    try:
+        return directory.resolve().relative_to(repo.resolve()).as_posix() or "."
+    except ValueError:
+        return kind
+
+
 def read_manifest(results_dir: Path = paths.RESULTS_DIR) -> dict[str, Any]:
     """The committed manifest (``{}`` when there is none, e.g. before the first complete run)."""
     path = Path(results_dir) / MANIFEST_NAME
@@ -144,7 +154,7 @@ class Run:
     fallback: bool = True
     settings: str = "interactive"
     inputs: dict[str, dict[str, str]] = field(default_factory=dict)
-    externals: dict[str, dict[str, str | None]] = field(default_factory=dict)
+    externals: dict[str, dict[str, str | None]] = field(default_factory=dict)  # see external()
     outputs: list[str] = field(default_factory=list)
     started: float = field(default_factory=time.time)
     #: state a notebook's helpers keep between cells (e.g. the scorecard records of this notebook)
@@ -245,17 +255,24 @@ class Run:
         return path
 
     def external(self, name: str, *, skips: str, directory: str | os.PathLike | None = None) -> Path | None:
-        """An external file (:mod:`mwlib.data`), or None -- and then one printed line saying what is skipped."""
-        path = paths.find_external(name, directory)
-        if path is None:
-            self.externals[name] = {"path": None, "sha256": None}
+        """An external file (:mod:`mwlib.data`), or None -- and then one printed line saying what is skipped.
+
+        Recorded as ``{"file", "found_in", "sha256"}``: ``found_in`` is the directory relative to the repository
+        when it lies inside it (``"data/external"``), else only the kind of directory
+        (:data:`mwlib.core.paths.EXTERNAL_KINDS`: ``"MWLIB_EXTERNAL_DATA"``, ``"../shared/data"``, ...), so that
+        the provenance names no machine's absolute path; None when the file is absent."""
+        found = paths.locate_external(name, directory)
+        if found is None:
+            self.externals[name] = {"file": name, "found_in": None, "sha256": None}
             print(f"external file {name} absent: {skips} (python -m mwlib.data fetch downloads it)")
             return None
-        self.externals[name] = {"path": str(path), "sha256": sha256_of(path)}
+        path, kind = found
+        self.externals[name] = {"file": path.name, "found_in": _found_in(path.parent, kind),
+                                "sha256": sha256_of(path)}
         return path
 
     def has_external(self, name: str) -> bool:
-        return bool(self.externals.get(name, {}).get("path"))
+        return bool(self.externals.get(name, {}).get("found_in"))
 
     # -- provenance ---------------------------------------------------------------------------
     def record(self) -> dict[str, Any]:
@@ -302,6 +319,25 @@ def _ignored(paths_: list[str], repo: Path) -> set[str]:
     return {line.strip() for line in out.splitlines() if line.strip()}
 
 
+#: What made the committed results, beyond the git commit: the library, the notebooks' sources, the committed data and
+#: the pinned environment (:func:`source_digest`).
+SOURCE_PATTERNS: tuple[str, ...] = ("mwlib/**/*.py", "notebooks/*.py", "data/**/*", "requirements.txt")
+
+
+def source_digest(repo: Path = paths.REPO_ROOT) -> dict[str, Any]:
+    """One sha256 over every file of :data:`SOURCE_PATTERNS` (path and content), and their number: it changes with
+    any edit of the code, the notebooks' sources, the committed data or the pins, committed or not. The manifest
+    records it, so that a test can tell whether the committed results were made by the code beside them even
+    when the run's work tree was not yet committed (``git.dirty``)."""
+    repo = Path(repo)
+    files = sorted({p for pattern in SOURCE_PATTERNS for p in repo.glob(pattern)
+                    if p.is_file() and "__pycache__" not in p.parts and not p.name.startswith(".")})
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(f"{path.relative_to(repo).as_posix()} {sha256_of(path)}\n".encode())
+    return {"sha256": digest.hexdigest(), "files": len(files), "patterns": list(SOURCE_PATTERNS)}
+
+
 def build_manifest(root: Path, *, extra_owners: Mapping[str, str] | None = None) -> dict[str, Any]:
     """``results/MANIFEST.json`` of a run folder: every file under results/ and figures/ with its sha256 and
     owner, each notebook's provenance, the git state and the package versions."""
@@ -323,6 +359,7 @@ def build_manifest(root: Path, *, extra_owners: Mapping[str, str] | None = None)
     return {
         "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "git": git_state(),
+        "sources": source_digest(),
         "packages": package_versions(),
         "files": {rel: {"sha256": sha256_of(p), "notebook": owners[rel], "tracked": rel not in ignored}
                   for rel, p in zip(rels, files)},

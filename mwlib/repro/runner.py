@@ -63,6 +63,7 @@ from mwlib import data
 from mwlib.core import paths
 from mwlib.core.io import atomic_path, write_json, write_text
 from mwlib.repro import products, scorecard
+from mwlib.repro.kernel import QuietAsyncKernelManager
 
 NOTEBOOKS = paths.NOTEBOOKS
 #: How the notebooks may run: stages one after the other; within a stage, chains at the same time (one core each,
@@ -181,9 +182,8 @@ def _environment(overrides: Mapping[str, str]) -> Iterator[None]:
 
 
 def _kernel_config() -> Config:
-    # IPC sockets: ipykernel warns about unencrypted TCP; a local run needs no network transport. Every kernel gets
-    # its own socket directory: with the default prefix ("kernel-ipc" in the working directory) two kernels started
-    # by one process at the same time would share socket files.
+    # Every kernel gets its own IPC socket directory (mwlib.repro.kernel): with the default prefix ("kernel-ipc" in
+    # the working directory) two kernels started by one process at the same time would share socket files.
     import tempfile
 
     config = Config()
@@ -204,6 +204,7 @@ def run_notebook(name: str, run_dir: Path, parameters: Mapping[str, Any] | None 
             executed = papermill.execute_notebook(
                 nb, str(tmp), parameters=dict(parameters or {}) or None, kernel_name=KERNEL_NAME,
                 cwd=str(notebooks_dir), progress_bar=False, log_output=False, config=_kernel_config(),
+                kernel_manager_class=QuietAsyncKernelManager,
             )
         except PapermillExecutionError as err:
             failed_copy = target.with_suffix(".failed.ipynb")
@@ -296,15 +297,21 @@ def swap_in(plan: Plan, layout: Layout) -> None:
     shutil.rmtree(plan.run_dir)
 
 
-def refresh_readme_summary(readme: Path, summary: Path) -> bool:
-    """Copy the scorecard summary notebook 07 wrote into README.md's generated block."""
-    if not summary.is_file():
-        return False
+def refresh_readme_blocks(readme: Path, results: Path) -> list[str]:
+    """Copy the files notebook 07 wrote for the README (:data:`mwlib.repro.scorecard.README_BLOCKS`) into its
+    generated blocks; return the names of the blocks that changed."""
     text = readme.read_text()
-    new = scorecard.readme_with_summary(text, summary.read_text())
+    new, changed = text, []
+    for name, file_name in scorecard.README_BLOCKS.items():
+        source = results / file_name
+        if source.is_file():
+            updated = scorecard.readme_with_block(new, name, source.read_text())
+            if updated != new:
+                changed.append(name)
+            new = updated
     if new != text:
         write_text(readme, new)
-    return new != text
+    return changed
 
 
 def _run_chain(chain: Sequence[str], plan: Plan, layout: Layout, timings: dict[str, float], bar) -> None:
@@ -320,7 +327,8 @@ def execute(plan: Plan, layout: Layout = Layout(), *, progress: bool = True, job
     from concurrent.futures import ThreadPoolExecutor
 
     if plan.committed:
-        scorecard.readme_with_summary(layout.readme.read_text(), "")  # markers present? (fails early)
+        for name in scorecard.README_BLOCKS:  # markers present? (fails early, before any notebook runs)
+            scorecard.readme_with_block(layout.readme.read_text(), name, "")
     timings: dict[str, float] = {}
     start = time.perf_counter()
     bar = tqdm(total=len(plan.names), desc="notebooks", unit="nb", file=sys.stdout, disable=not progress)
@@ -360,8 +368,8 @@ def execute(plan: Plan, layout: Layout = Layout(), *, progress: bool = True, job
     swap_in(plan, layout)
     print(f"results/, figures/ and notebooks/*.ipynb replaced by this run (manifest: results/"
           f"{products.MANIFEST_NAME}); timings in results/{TIMINGS_NAME}")
-    if refresh_readme_summary(layout.readme, layout.results / "scorecard_summary.md"):
-        print("README.md: scorecard summary updated from results/scorecard_summary.md")
+    for name in refresh_readme_blocks(layout.readme, layout.results):
+        print(f"README.md: block {name} updated from results/{scorecard.README_BLOCKS[name]}")
     return 0
 
 

@@ -97,6 +97,11 @@ MAX_SHOWN_DEVIATION = 10.0
 CIRCULAR: dict[tuple[str, str, str], str] = {
     ("B22", "KG sample", "n_stars"): "the K-giant mock is drawn with the paper's sample size",
     ("B22", "KG", "alpha_in_adjusted"): "the K-giant mocks are drawn with the paper's adjusted density",
+    **{("B22", label, f"{radius} systematic"): "15% of the mass (Section 3.3): the same comparison as the mass row"
+       for label, radius in (("Jeans KG", "M(<73)"), ("TME KG", "M(<73)"), ("Jeans BHB", "M(<52)"),
+                             ("TME BHB", "M(<52)"))},
+    **{("B22", label, "M200 systematic_1e12"): "15% of M200 (Section 3.3): the same comparison as the M200 row"
+       for label in ("Jeans KG", "Jeans BHB")},
 }
 #: Published numbers that cannot be recomputed because their inputs are not public, with the reason (shown as
 #: "n/a (inputs not public)", counted as rows, never as agreements).
@@ -115,6 +120,8 @@ def basis_of(paper: str, label: str, quantity: str) -> str:
     like are counts."""
     if paper == "EH16":
         return "count" if label == "sample" else "same data"
+    if label in ("KG", "BHB") and quantity in ("alpha_in", "r_break_kpc", "alpha_out"):
+        return "same data"  # Section 4.2's shells of the published density models the paper used
     if label.startswith("Fig. 8"):
         return "literature"
     if quantity.startswith("n_") or label == "sample":
@@ -154,6 +161,9 @@ def _explain(paper: str, label: str, quantity: str, basis: str, diag: Mapping[st
     if basis == "literature":
         return ("weighted mean of values transcribed from the original abstracts (data/literature/bird22_fig8.csv); "
                 "the paper does not list its values")
+    if basis == "public stand-in" and label == "average":
+        return ("the paper averages its four fits (two K-giant, two BHB); ours averages the two fits of the clean "
+                "public BHB stars only (the K-giant fits are mocks)")
     if basis == "public stand-in":
         return (f"public stand-in: {get('n_bhb_clean'):.0f} clean Barbosa et al. (2022) BHB stars with Gaia EDR3 vs "
                 "the paper's 2526 with DR2 (nb 01-04)")
@@ -180,9 +190,10 @@ def build(recorded: Mapping[str, Mapping[str, float]], absent: Sequence[str] = (
 
     Columns: paper, quantity, basis (:func:`basis_of`), published, reproduced (text: a number, "n/a (prior
     bound)" for a fit at its prior bound, "not computed: <file> absent"), value (the number, NaN if none), unit,
-    deviation (n/a beyond :data:`MAX_SHOWN_DEVIATION`), agrees, explanation, and for the Eadie & Harris rows the
-    value and agreement "under the best pipeline hypothesis" of notebook 05b. Circular comparisons
-    (:data:`CIRCULAR`) are left out.
+    deviation (n/a beyond :data:`MAX_SHOWN_DEVIATION`), agrees, explanation, for the Eadie & Harris rows the
+    value and agreement "under the best pipeline hypothesis" of notebook 05b, where the paper gives the number,
+    and ``needs``: the external file the comparison needs ("" if none; :func:`needs_external`). Circular
+    comparisons (:data:`CIRCULAR`) are left out.
     """
     from mwlib.bird22.nfw_summary import M200_AT_PRIOR_BOUND_MSUN
 
@@ -228,12 +239,12 @@ def build(recorded: Mapping[str, Mapping[str, float]], absent: Sequence[str] = (
             under_agrees = bool(np.isfinite(under) and _agrees(under, {**pub, "value": central}, False))
             rows.append((citation, label if not quantity else f"{label}: {quantity}", basis, pub_text, text, value,
                          _unit(qty), deviation, agrees, explanation, under, under_agrees if np.isfinite(under) else None,
-                         pub.get("where", "")))
+                         pub.get("where", ""), missing or ""))
     table = Table(rows=rows, names=("paper", "quantity", "basis", "published", "reproduced", "value", "unit",
-                                    "deviation", "agrees", "explanation", "under best pipeline hypothesis",
-                                    "agrees under it", "where"))
+                                    "deviation", "agrees", "explanation", "reproduced under the best pipeline hypothesis",
+                                    "agrees under it", "where", "needs"))
     table["value"].info.format = ".4g"
-    table["under best pipeline hypothesis"].info.format = ".4g"
+    table["reproduced under the best pipeline hypothesis"].info.format = ".4g"
     table["deviation"].info.format = "+.1%"
     return table
 
@@ -268,18 +279,61 @@ def summary_markdown(card: Table) -> str:
     return "\n".join(lines) + "\n"
 
 
+#: The published numbers the README's findings quote (paper short name, "label: quantity"), with what they show.
+FINDINGS: tuple[tuple[str, str, str], ...] = (
+    ("EH16", "XII: M125", "Scenario XII (all four parameters free), mass within 125 kpc [1e11 Msun]"),
+    ("EH16", "I: M125", "Scenario I (the simplest), mass within 125 kpc [1e11 Msun]"),
+    ("EH16", "W10 beta=0: M(<38.5)", "the Watkins et al. (2010) estimator, no sampler [1e11 Msun]"),
+    ("EH16", "XII: beta", "the anisotropy of Scenario XII"),
+    ("B22", "Jeans BHB: M(<52)", "Jeans mass at the last BHB bin [1e11 Msun]"),
+    ("B22", "Jeans BHB: M200_1e12", "virial mass of the BHB Jeans NFW fit [1e12 Msun]"),
+    ("B22", "Jeans KG: M200_1e12", "virial mass of the K-giant Jeans NFW fit [1e12 Msun]"),
+)
+
+
+def findings_markdown(card: Table) -> str:
+    """``results/findings.md``: the rows of :data:`FINDINGS` as a Markdown table -- published, ours, its basis
+    and, for Eadie & Harris, the value under the best pipeline hypothesis of notebook 05b."""
+    rows = {(("EH16" if "Eadie" in str(r["paper"]) else "B22"), str(r["quantity"])): r for r in card}
+    lines = ["| paper | number | published | ours | basis | under the best EH16 pipeline hypothesis |",
+             "|---|---|---|---|---|---|"]
+    for paper, quantity, what in FINDINGS:
+        r = rows.get((paper, quantity))
+        if r is None:
+            continue
+        under = r["reproduced under the best pipeline hypothesis"]
+        under_text = "" if under is None or not np.isfinite(under) else (
+            f"{under:.3g} ({'inside' if r['agrees under it'] else 'outside'} the published interval)")
+        name = "Eadie & Harris (2016)" if paper == "EH16" else "Bird et al. (2022)"
+        lines.append(f"| {name} | {what} | {r['published']} | {r['reproduced']} | {r['basis']} | {under_text} |")
+    return "\n".join(lines) + "\n"
+
+
+#: The generated blocks of README.md: marker name -> the file of results/ whose text goes between the markers.
+README_BLOCKS: dict[str, str] = {"scorecard-summary": "scorecard_summary.md", "findings": "findings.md"}
+
+
+def readme_markers(name: str) -> tuple[str, str]:
+    """The begin and end markers of the generated README block ``name`` (:data:`README_BLOCKS`)."""
+    return (f"<!-- {name}: generated from results/{README_BLOCKS[name]} by make reproduce -->", f"<!-- /{name} -->")
+
+
+def readme_with_block(readme_text: str, name: str, content: str) -> str:
+    """README text with the generated block ``name`` replaced by ``content`` (ValueError if its markers are
+    missing)."""
+    begin, end = readme_markers(name)
+    try:
+        head, rest = readme_text.split(begin, 1)
+        _, tail = rest.split(end, 1)
+    except ValueError:
+        raise ValueError(f"README has no block '{begin}' ... '{end}'") from None
+    return f"{head}{begin}\n{content.strip()}\n{end}{tail}"
+
+
 #: Markers of the generated scorecard summary in README.md.
-README_BEGIN = "<!-- scorecard-summary: generated from results/scorecard_summary.md by make reproduce -->"
-README_END = "<!-- /scorecard-summary -->"
+README_BEGIN, README_END = readme_markers("scorecard-summary")
 
 
 def readme_with_summary(readme_text: str, summary_text: str) -> str:
-    """README text with the block between :data:`README_BEGIN` and :data:`README_END` replaced by
-    ``summary_text`` (raises ValueError if the markers are missing)."""
-    try:
-        head, rest = readme_text.split(README_BEGIN, 1)
-        _, tail = rest.split(README_END, 1)
-    except ValueError:
-        raise ValueError(f"README has no block '{README_BEGIN}' ... '{README_END}'") from None
-    return f"{head}{README_BEGIN}\n{summary_text.strip()}\n{README_END}{tail}"
-
+    """README text with the scorecard summary block replaced by ``summary_text`` (:func:`readme_with_block`)."""
+    return readme_with_block(readme_text, "scorecard-summary", summary_text)
