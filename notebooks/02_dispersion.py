@@ -66,6 +66,8 @@ fit_settings = settings.sampler_settings(quick)
 
 # %%
 _ = samples.say_what_is_skipped(run, "the dispersions, fits and figure panels of the real BHB samples")
+
+# %%
 tables = samples.star_tables(run)
 mock_names = [name for name, (_, entry, _) in tables.items() if not entry.get("real")]
 real_names = [name for name in tables if name not in mock_names]

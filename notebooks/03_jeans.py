@@ -60,6 +60,8 @@ PUB = published.BIRD22_RESULTS
 
 # %%
 _ = samples.say_what_is_skipped(run, "the Jeans masses and NFW fits of the real BHB samples")
+
+# %%
 halo = samples.load_halo_samples(run)
 disp = {name: dispersion.read_dispersions(run, name) for name in halo}
 sigma_fits = dispersion.read_sigma_fits(run)

@@ -49,6 +49,8 @@ PUB = published.BIRD22_RESULTS
 
 # %%
 _ = samples.say_what_is_skipped(run, "the TME masses, NFW fits and fast-star diagnostics of the real BHB samples")
+
+# %%
 halo = samples.load_halo_samples(run)
 disp = {name: dispersion.read_dispersions(run, name) for name in halo}
 truths = {name: s.truth for name, s in halo.items() if s.is_mock}

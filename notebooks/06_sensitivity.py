@@ -428,6 +428,8 @@ scorecard.record(run, "B22 mock", kg_score)
 
 # %%
 _ = samples.say_what_is_skipped(run, "the systematics of the clean public BHB stars (the mocks' run)")
+
+# %%
 halo = samples.load_halo_samples(run)
 sys_names = [n for n in ("kgiant_mock", "bhb_mock", samples.STAND_IN) if n in halo]
 sigma_fits = dispersion.read_sigma_fits(run)

@@ -132,8 +132,10 @@ _ = run.save_figure(fig, "bird22_fig8_literature")
 # the scorecard uses) and the Xue et al. (2008) cross-match on Xue's distances. All are public stand-ins.
 
 # %%
-# NBVAL_CHECK_OUTPUT_WITH_EXTERNAL_DATA
 _ = samples.say_what_is_skipped(run, "the BHB rows of the public samples and the scorecard's public stand-in rows")
+
+# %%
+# NBVAL_CHECK_OUTPUT_WITH_EXTERNAL_DATA
 real_bhb = [n for n in samples.REAL_BHB if n in set(samples.read_sample_list(run))]
 if real_bhb:
     table1 = {m: mass_profiles.read_table1(run, m) for m in ("jeans", "tme")}
