@@ -211,26 +211,12 @@ nfw_summary.validation_table({**{f"{n}/jeans": entries[n] for n in mocks}, **exa
 reports.exponential_fit_chi2({name: disp[name] for name in mocks}, sigma_fits)
 
 # %%
-variants = {"paper: exponential, random errors (Table 2)": ("jeans", "exponential", 0.0),
-            "exponential, random + 15% systematic": ("jeans_sys15", "exponential", nfw.SYSTEMATIC_FRAC),
-            "direct differentiation, random errors": ("jeans_fd", "finite_difference", 0.0),
-            "direct differentiation, random + 15% systematic": ("jeans_fd_sys15", "finite_difference",
-                                                                nfw.SYSTEMATIC_FRAC)}
-fd_profiles = {name: jeans.jeans_profile(None, None, halo[name].edges_kpc, halo[name].density.slope,
-                                         rng=samples.sample_rng(seed, "jeans fd", name), n_mc=n_jeans_mc,
-                                         sigma_fit=sigma_fits[name], dispersions=disp[name],
-                                         derivative="finite_difference") for name in mocks}
-validation = {}
-for label, (variant, derivative, sys_frac) in variants.items():
-    for name in mocks:
-        if variant == "jeans":
-            validation[f"{name}/{variant}"] = entries[name]
-            continue
-        p = profiles[name] if derivative == "exponential" else fd_profiles[name]
-        validation[f"{name}/{variant}"] = nfw_summary.nfw_fit_entry(nfw.fit_nfw_profile(
-            p, systematic_frac=sys_frac, rng=samples.sample_rng(seed, f"nfw {variant}", name), **nfw_settings))
+validation = nfw_summary.validation_fits(halo, mocks, profiles, entries, sigma_fits, disp,
+                                        rng_for=lambda stage, name: samples.sample_rng(seed, stage, name),
+                                        n_jeans_mc=n_jeans_mc, nfw_settings=nfw_settings)
 # NBVAL_CHECK_OUTPUT
-nfw_summary.validation_table(validation, truths, {label: v for label, (v, _, _) in variants.items()})
+nfw_summary.validation_table(validation, truths,
+                             {label: v for label, (v, _, _) in nfw_summary.VALIDATION_VARIANTS.items()})
 
 # %% [markdown]
 # Pulls are (fit − truth) over half the 16–84% width; $r_{200}$ follows $M_{200}$. With the random

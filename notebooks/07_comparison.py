@@ -107,18 +107,9 @@ fig8_table
 # line is the overall weighted mean with the weighting the scorecard uses for it ($1/\sigma$, Section 4.6).
 
 # %%
-ours = []
-for method in ("jeans", "tme"):
-    fits = nfw_summary.read_nfw_fits(run, method) if run.has_input(nfw_summary.product_name(method),
-                                                                    producer=nfw_summary.PRODUCER[method]) else {}
-    entry = fits.get(f"{samples.STAND_IN}/{method}")
-    if entry is not None and not nfw_summary.at_prior_bound(entry):
-        m = entry["M200"]
-        ours.append((f"B22 {method}, {samples.STAND_IN}", m["p50"] / 1e12, (m["p50"] - m["p16"]) / 1e12,
-                     (m["p84"] - m["p50"]) / 1e12, "public stand-in"))
-q = summaries["XII"]["summary"]["Mvir"]
-ours.append(("EH16 Scenario XII (50%)", q["median"] / 1e12, (q["median"] - q["q25"]) / 1e12,
-             (q["q75"] - q["median"]) / 1e12, "same data"))
+nfw_fits_by_method = {m: nfw_summary.read_nfw_fits(run, m) for m in ("jeans", "tme")
+                      if run.has_input(nfw_summary.product_name(m), producer=nfw_summary.PRODUCER[m])}
+ours = lit.our_virial_masses(nfw_fits_by_method, samples.STAND_IN, summaries["XII"]["summary"]["Mvir"])
 table2 = lit.bird22_table2_rows(PUB_B22)
 mean_all = lit.group_average(vstack([fig8[table2.colnames], table2]), weighting="inverse_error")[0]
 fig = lit.fig8_figure(fig8, table2, ours, (mean_all, r"weighted mean ($1/\sigma$), virial rows and Table 2"))

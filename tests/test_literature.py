@@ -135,3 +135,14 @@ def test_fig8_means_score_groups_and_the_overall_means():
     # the paper's own four M200 alone, weighted by 1/sigma, give its Section 4.6 average (0.53)
     t2 = lit.bird22_table2_rows(published.BIRD22_RESULTS)
     assert lit.group_average(t2, weighting="inverse_error")[0] == pytest.approx(0.535, abs=0.002)
+
+
+def test_our_virial_masses_are_real_measurements_only():
+    fit = {"M200": {"p16": 0.8e12, "p50": 1.0e12, "p84": 1.3e12}}
+    bound = {"M200": {"p16": 3e13, "p50": 5e13, "p84": 8e13}}  # beyond the prior bound (1e13 Msun)
+    ours = lit.our_virial_masses({"jeans": {"bhb_clean/jeans": fit, "kgiant_mock/jeans": fit},
+                                  "tme": {"bhb_clean/tme": bound}}, "bhb_clean",
+                                 {"median": 9.0e11, "q25": 8.0e11, "q75": 1.1e12})
+    assert [o[0] for o in ours] == ["B22 jeans, bhb_clean", "EH16 Scenario XII (50%)"]
+    assert ours[0][1:4] == pytest.approx((1.0, 0.2, 0.3)) and ours[0][4] == "public stand-in"
+    assert ours[1][1:4] == pytest.approx((0.9, 0.1, 0.2)) and ours[1][4] == "same data"

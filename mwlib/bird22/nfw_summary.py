@@ -12,7 +12,7 @@ Jeans file, notebook 04 the TME file.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -139,6 +139,44 @@ def nfw_table(entries: Mapping[str, Mapping[str, dict]], method_label: str,
                      published_pm(published_results[(label, "r200_kpc")], ".0f"),
                      published_pm(published_results[(label, "c")], ".1f"), "", "published (Table 2)"))
     return Table(rows=rows, names=("fit", "M200 [1e12 Msun]", "r200 [kpc]", "c", "Mtot(r200) [1e12 Msun]", "note"))
+
+
+#: The variants of the virial-mass validation on the mocks (notebook 03, Section 5b): label -> (variant key, the
+#: derivative of sigma_r^2 in the Jeans equation, the systematic fraction added to the random errors of the fit).
+VALIDATION_VARIANTS: dict[str, tuple[str, str, float]] = {
+    "paper: exponential, random errors (Table 2)": ("jeans", "exponential", 0.0),
+    "exponential, random + 15% systematic": ("jeans_sys15", "exponential", nfw.SYSTEMATIC_FRAC),
+    "direct differentiation, random errors": ("jeans_fd", "finite_difference", 0.0),
+    "direct differentiation, random + 15% systematic": ("jeans_fd_sys15", "finite_difference", nfw.SYSTEMATIC_FRAC),
+}
+
+
+def validation_fits(halo: Mapping[str, Any], names: Sequence[str], profiles: Mapping[str, Table],
+                    entries: Mapping[str, Mapping[str, dict]], sigma_fits: Mapping[str, Any],
+                    dispersions: Mapping[str, Table], *, rng_for: Callable[[str, str], np.random.Generator],
+                    n_jeans_mc: int, nfw_settings: Mapping[str, Any]) -> dict[str, Mapping[str, dict]]:
+    """The NFW fits of :data:`VALIDATION_VARIANTS` for the samples ``names`` (mocks: ``halo[name]`` a
+    :class:`mwlib.bird22.samples.HaloSample`), keyed ``<name>/<variant>``: the paper's own fit is ``entries[name]``;
+    the others refit ``profiles[name]`` (exponential derivative) or a Jeans profile by direct differentiation of
+    the binned sigma_r^2 (Bird et al. 2022 Section 5.2), with random errors alone or with the 15% systematic of
+    Section 3.3. ``rng_for(stage, name)`` gives the generator of each draw (stages "jeans fd" and
+    "nfw <variant>")."""
+    from mwlib.bird22 import jeans
+
+    fd_profiles = {name: jeans.jeans_profile(None, None, halo[name].edges_kpc, halo[name].density.slope,
+                                             rng=rng_for("jeans fd", name), n_mc=n_jeans_mc,
+                                             sigma_fit=sigma_fits[name], dispersions=dispersions[name],
+                                             derivative="finite_difference") for name in names}
+    out: dict[str, Mapping[str, dict]] = {}
+    for variant, derivative, sys_frac in VALIDATION_VARIANTS.values():
+        for name in names:
+            if variant == "jeans":
+                out[f"{name}/{variant}"] = entries[name]
+                continue
+            profile = profiles[name] if derivative == "exponential" else fd_profiles[name]
+            out[f"{name}/{variant}"] = nfw_fit_entry(nfw.fit_nfw_profile(
+                profile, systematic_frac=sys_frac, rng=rng_for(f"nfw {variant}", name), **nfw_settings))
+    return out
 
 
 def validation_table(entries: Mapping[str, Mapping[str, dict]], truths: Mapping[str, Any],

@@ -27,7 +27,7 @@ from mwlib.bird22 import nfw
 from mwlib.core.tables import ColumnSpec, read_validated_csv
 
 __all__ = ["FIG8_GROUPS", "FIG8_KINDS", "FIG8_SCORECARD_KEYS", "read_bird22_fig8", "group_average", "group_averages",
-           "bird22_table2_rows", "fig8_means", "read_eadie16_section6",
+           "bird22_table2_rows", "fig8_means", "our_virial_masses", "read_eadie16_section6",
            "enclosed_masses", "without_radius", "profile_agreement", "read_bird22_fig5", "fig5_points"]
 
 #: Method groups of Bird et al. (2022) Fig. 8 / Section 5.4, in the paper's order.
@@ -172,6 +172,26 @@ def fig8_means(fig8: Table, published: Mapping[tuple[str, str], Mapping[str, Any
     table = Table(rows=rows, names=("group", "used / named", "1/sigma^2 weights", "1/sigma weights", "published",
                                     "scored with"))
     return score, table
+
+
+def our_virial_masses(nfw_fits: Mapping[str, Mapping[str, Mapping[str, Any]]], stand_in: str,
+                      xii_mvir: Mapping[str, float]) -> list[tuple[str, float, float, float, str]]:
+    """This repository's real measurements for the Fig. 8 comparison, as (label, M [1e12 Msun], minus, plus,
+    basis): the Bird et al. NFW fits of the public stand-in BHB sample (``nfw_fits[method]["<stand_in>/<method>"]``,
+    16-84%; left out at their prior bound or when absent) and the Eadie & Harris Scenario XII virial mass
+    (``xii_mvir``: median, q25, q75 in Msun; 50%). No mock result is ever among them."""
+    from mwlib.bird22.nfw_summary import at_prior_bound
+
+    out = []
+    for method, fits in nfw_fits.items():
+        entry = fits.get(f"{stand_in}/{method}")
+        if entry is not None and not at_prior_bound(entry):
+            m = entry["M200"]
+            out.append((f"B22 {method}, {stand_in}", m["p50"] / 1e12, (m["p50"] - m["p16"]) / 1e12,
+                        (m["p84"] - m["p50"]) / 1e12, "public stand-in"))
+    out.append(("EH16 Scenario XII (50%)", xii_mvir["median"] / 1e12, (xii_mvir["median"] - xii_mvir["q25"]) / 1e12,
+                (xii_mvir["q75"] - xii_mvir["median"]) / 1e12, "same data"))
+    return out
 
 
 def read_eadie16_section6(path: str | os.PathLike) -> Table:
