@@ -224,8 +224,9 @@ halo_mocks.mock_summary(mocks)
 # * **`bhb_barbosa`** (loose): BHB probability ≥ 99% only;
 # * **`bhb_clean`**: also the Xue et al. (2008) colour box, $\log g < 3.5$ and agreement of the two distance
 #   calibrations (`dist_ur/dist_gr > 0.97`, a $u-g$ limit at fixed $g-r$). These cuts use catalogue columns only
-#   — no velocity, no mass — and were chosen on two criteria alone: the fraction of stars beyond 35 kpc faster
-#   than 400 km/s or than the escape speed of the paper's BHB model (contaminants — blue stragglers and
+#   — no velocity enters a cut, and no mass computed here enters the choice — and were chosen on two criteria
+#   alone: the fraction of stars beyond 35 kpc faster than 400 km/s or than the escape speed of the paper's
+#   published BHB model (contaminants — blue stragglers and
 #   main-sequence A stars given BHB distances — are too fast for the distance they are given), and the radial
 #   coverage. The table after the selection shows both criteria cut by cut;
 # * **`bhb_xue`**: the Barbosa stars within 2″ of a star that Xue et al. (2008) classify as BHB by their
@@ -268,8 +269,8 @@ fast_stars.fast_fraction_table(fast) if real else None
 
 # %% [markdown]
 # The clean selection cut by cut, on its two criteria only: the fraction of the stars beyond 35 kpc that are too
-# fast to be bound, and how many stars beyond 35 kpc remain (the radial coverage). No velocity and no mass enters
-# a cut; the velocities enter only this judgement of the cuts.
+# fast to be bound in the paper's published BHB model, and how many stars beyond 35 kpc remain (the radial
+# coverage). No velocity enters a cut; the velocities enter only this judgement of the cuts.
 
 # %%
 # NBVAL_CHECK_OUTPUT_WITH_EXTERNAL_DATA

@@ -30,7 +30,7 @@ quick = False
 
 # %%
 import numpy as np
-from astropy.table import Table, vstack
+from astropy.table import Table
 
 from mwlib.bird22 import mass_profiles, nfw_summary, published, reports, samples
 from mwlib.core import paths, plotting
@@ -110,9 +110,8 @@ fig8_table
 nfw_fits_by_method = {m: nfw_summary.read_nfw_fits(run, m) for m in ("jeans", "tme")
                       if run.has_input(nfw_summary.product_name(m), producer=nfw_summary.PRODUCER[m])}
 ours = lit.our_virial_masses(nfw_fits_by_method, samples.STAND_IN, summaries["XII"]["summary"]["Mvir"])
-table2 = lit.bird22_table2_rows(PUB_B22)
-mean_all = lit.group_average(vstack([fig8[table2.colnames], table2]), weighting="inverse_error")[0]
-fig = lit.fig8_figure(fig8, table2, ours, (mean_all, r"weighted mean ($1/\sigma$), virial rows and Table 2"))
+mean_all = fig8_score[("Fig. 8 all", "weighted mean_1e12")]  # 1/sigma weights, as scored
+fig = lit.fig8_figure(fig8, lit.bird22_table2_rows(PUB_B22), ours, (mean_all, r"weighted mean ($1/\sigma$), virial rows and Table 2"))
 _ = run.save_figure(fig, "bird22_fig8_literature")
 
 # %% [markdown]
@@ -143,12 +142,14 @@ by_sample
 # ## 4. The reproduction scorecard
 #
 # Each notebook recorded the numbers it reproduces (`results/reproduced/<notebook>.json`). The scorecard joins
-# them with the published numbers. `basis` says what a comparison is worth: `same data` (Eadie & Harris's cluster
-# table is the paper's own data), `public stand-in` (the public BHB stars for Bird et al.'s BHB stars), `mock of
+# them with the published numbers. `basis` says what a comparison is worth: `same data` (the paper's own data or
+# inputs: Eadie & Harris's cluster table; the published density models behind Bird et al.'s Section 4.2 slopes,
+# which are not available here, so those rows are "n/a (inputs not public)"), `public stand-in` (the public BHB stars for Bird et al.'s BHB stars), `mock of
 # the paper's answer` (Bird et al.'s K-giant numbers and systematic tests, from notebook 06's mock study of its
 # answer: what the method returns where the paper says the Milky Way is), `literature` (the Fig. 8 means of a
-# compilation), `count` (sample sizes). Circular comparisons — a mock returning its own input — are left out
-# (`scorecard.CIRCULAR`); a fit at its prior bound is "n/a (prior bound)"; deviations beyond 1000% are n/a. For
+# compilation), `count` (sample sizes). Circular comparisons — a mock returning its own input — and repeats of
+# another row are left out (`scorecard.CIRCULAR`, `scorecard.REPEATS`); a fit at its prior bound is "n/a (prior
+# bound)"; deviations beyond 1000% are n/a. For
 # Eadie & Harris the last columns give the value under the best pipeline hypothesis of notebook 05b — a
 # hypothesis about what the 2016 pipeline did, not a correction: our physically computed values are in
 # `reproduced`. `needs` names the external file a row needs.
@@ -179,11 +180,13 @@ card["paper", "quantity", "basis", "published", "reproduced", "deviation", "agre
      "reproduced under the best pipeline hypothesis", "agrees under it"].pprint(max_lines=-1, max_width=-1)
 
 # %% [markdown]
-# Left out as circular:
+# Left out, as circular or as a repeat of another row:
 
 # %%
-Table(rows=[(f"{paper}: {label}: {quantity}", why) for (paper, label, quantity), why in scorecard.CIRCULAR.items()],
-      names=("published number", "why it is not a comparison"))
+Table(rows=[(f"{paper}: {label}: {quantity}", kind, why) for kind, left_out in (("circular", scorecard.CIRCULAR),
+                                                                                 ("repeat", scorecard.REPEATS))
+            for (paper, label, quantity), why in left_out.items()],
+      names=("published number", "left out as", "why it is not a comparison of its own"))
 
 # %%
 run.finish();

@@ -17,10 +17,8 @@ import os
 import nbval.kernel
 import nbval.plugin
 
+from mwlib.repro.check_notebooks import EXTERNAL_ENV, EXTERNAL_MARKER
 from mwlib.repro.kernel import QuietKernelManager
-
-EXTERNAL_MARKER = "NBVAL_CHECK_OUTPUT_WITH_EXTERNAL_DATA"
-EXTERNAL_ENV = "MWLIB_NBVAL_EXTERNAL"
 
 nbval.kernel.KernelManager = QuietKernelManager
 nbval.plugin.comment_markers[EXTERNAL_MARKER] = "check" if os.environ.get(EXTERNAL_ENV) == "1" else ("check", False)

@@ -148,8 +148,17 @@ def test_deviations_are_explained_by_what_was_measured():
     verdict = dict(zip(table["scenario"], table["verdict"]))
     assert verdict["I"] == "chance"  # 0.481 with 1000 mocks: z = -1.2
     assert verdict["II"] == "persists with 1000 mocks"  # 0.44 with 1000 mocks: z = -3.8
-    assert verdict["IVb"] == "explained by wide gamma prior"
+    assert verdict["IVb"] == "explained by wide gamma prior"  # bias -4%: not noted
     # X: the best of the two variants is picked; with 100 mocks 0.62 is z = +2.4 and 0.99 is z = +1.8: not within 2
     assert verdict["X"] == "not explained by the variants"
     assert table["test"][list(table["scenario"]).index("X")] == "normalized likelihood, flat alpha prior"
     assert verdict["V"] == "not tested"
+
+
+def test_a_variant_that_restores_coverage_by_moving_the_estimate_says_so():
+    base = _cov_rows([("IV", "baseline", "phi0", 90.0, 200, 0.73, 0.03, 0.99, 0.01, 1.0, 200)])
+    variants = _cov_rows([("IV", "wide Phi_o prior", "phi0", 90.0, 100, 0.52, 0.05, 0.97, 0.02, 50.8, 100)])
+    table = coverage.explain_deviations(coverage.deviations(base), variants, base[:0])
+    assert table["verdict"][0] == "explained by wide Phi_o prior, with a bias of +51%"
+    empty = coverage.explain_deviations(coverage.deviations(base), variants[:0], base[:0])
+    assert empty["verdict"][0] == "not tested"

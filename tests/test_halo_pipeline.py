@@ -12,6 +12,7 @@ from astropy.table import Table
 
 from mwlib.bird22 import (dispersion, fast_stars, halo_mocks, halo_table, jeans, mass_profiles, nfw, nfw_summary,
                           published, samples, settings, tme)
+from mwlib.core import paths
 from mwlib.core.constants import G_KPC_KMS2_PER_MSUN as G
 from mwlib.repro import products
 from tests.conftest import run_folder
@@ -448,3 +449,14 @@ def test_notebooks_after_01_say_which_external_file_is_absent(tmp_path, monkeypa
     first.externals[name] = {"file": name, "found_in": "data/external", "sha256": "0" * 64}
     samples.write_sample_list(first, {"bhb_mock": {"kind": "bhb", "stars": "local/x.csv"}})
     assert samples.say_what_is_skipped(later, "anything") == [] and capsys.readouterr().out == ""
+
+
+def test_a_missing_harris_catalogue_skips_nothing_after_notebook_01(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv(products.RUN_DIR_ENV, str(tmp_path))
+    monkeypatch.setenv(products.FALLBACK_ENV, "0")
+    first = products.open_run("01_data_prep", {})
+    first.externals["harris2010_mwgc.dat"] = {"file": "harris2010_mwgc.dat", "found_in": None, "sha256": None}
+    samples.write_sample_list(first, {"bhb_mock": {"kind": "bhb", "stars": "local/x.csv"}})
+    assert samples.say_what_is_skipped(products.open_run("02_dispersion", {}), "x") == []
+    assert capsys.readouterr().out == ""
+    assert set(samples.SAMPLE_SOURCES) == {paths.BARBOSA_BHB_NAME, paths.XUE2008_BHB_NAME}

@@ -4,6 +4,8 @@ runs replace the committed results, and the order of the notebooks."""
 
 from __future__ import annotations
 
+import subprocess
+
 import argparse
 import ast
 import importlib
@@ -382,6 +384,12 @@ def test_the_source_digest_follows_every_source_file(tmp_path):
     first = products.source_digest(tmp_path)
     assert first["files"] == 2
     (tmp_path / "notebooks" / "01.ipynb").write_text('{"changed": 1}')
+    assert products.source_digest(tmp_path)["sha256"] == first["sha256"]
+    # a file git ignores (a fetched external file) is not a source
+    (tmp_path / ".gitignore").write_text("data/external/\n")
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    (tmp_path / "data" / "external").mkdir(parents=True)
+    (tmp_path / "data" / "external" / "big.csv").write_text("x\n")
     assert products.source_digest(tmp_path)["sha256"] == first["sha256"]
     (tmp_path / "mwlib" / "a.py").write_text("x = 2\n")
     assert products.source_digest(tmp_path)["sha256"] != first["sha256"]

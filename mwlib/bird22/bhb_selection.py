@@ -95,6 +95,31 @@ def cut_masks(raw: Table, selection: BhbSelection = CLEAN) -> dict[str, np.ndarr
     return masks
 
 
+def selection_steps(
+    raw: Table,
+    selection: BhbSelection = LOOSE,
+    sun: coords.SolarParameters = coords.BIRD22_SUN,
+    sample: str = "bhb_barbosa",
+) -> tuple[Table, dict[str, np.ndarray]]:
+    """The file as read by :func:`barbosa.read_barbosa_bhb` in the halo-star format (plus ``r_kpc``,
+    ``probability``), and the stars kept after each step of ``selection`` (cumulative boolean masks, in order:
+    "in file", each catalogue cut of :func:`cut_masks`, the radial range)."""
+    table = barbosa.barbosa_to_halo_table(
+        raw, distance=selection.distance, distance_err_frac=selection.distance_err_frac,
+        sample=sample,
+    )
+    position = coords.galactocentric_positions(table["ra"], table["dec"], table["distance_kpc"], sun)
+    table["r_kpc"] = np.linalg.norm(position, axis=-1)
+    keep = np.ones(len(table), bool)
+    steps = {"in file": keep}
+    for name, mask in cut_masks(raw, selection).items():
+        keep = keep & mask
+        steps[name] = keep
+    in_range = (table["r_kpc"] > selection.r_min_kpc) & (table["r_kpc"] < selection.r_max_kpc)
+    steps[f"{selection.r_min_kpc:g} < r < {selection.r_max_kpc:g} kpc"] = keep & np.asarray(in_range)
+    return table, steps
+
+
 def select_bhb_sample(
     raw: Table,
     selection: BhbSelection = LOOSE,
@@ -104,24 +129,12 @@ def select_bhb_sample(
     """Apply :class:`BhbSelection` to the file as read by :func:`barbosa.read_barbosa_bhb`.
 
     Returns the selected stars in the halo-star format (plus ``r_kpc``, ``probability``) and the number of stars
-    left after each step (cuts applied in turn).
+    left after each step (cuts applied in turn; :func:`selection_steps`).
     """
-    table = barbosa.barbosa_to_halo_table(
-        raw, distance=selection.distance, distance_err_frac=selection.distance_err_frac,
-        sample=sample,
-    )
-    position = coords.galactocentric_positions(table["ra"], table["dec"], table["distance_kpc"], sun)
-    table["r_kpc"] = np.linalg.norm(position, axis=-1)
-    counts = {"in file": len(table)}
-    keep = np.ones(len(table), bool)
-    for name, mask in cut_masks(raw, selection).items():
-        keep &= mask
-        counts[name] = int(keep.sum())
-    keep &= (table["r_kpc"] > selection.r_min_kpc) & (table["r_kpc"] < selection.r_max_kpc)
-    counts[f"{selection.r_min_kpc:g} < r < {selection.r_max_kpc:g} kpc"] = int(keep.sum())
-    out = table[keep]
+    table, steps = selection_steps(raw, selection, sun, sample)
+    out = table[list(steps.values())[-1]]
     out.meta.update(selection=str(selection), sun=sun.describe())
-    return out, counts
+    return out, {name: int(mask.sum()) for name, mask in steps.items()}
 
 
 def describe_steps(counts: dict[str, int]) -> str:

@@ -135,29 +135,24 @@ def fast_fraction_table(stats: dict[str, dict[str, float]]) -> Table:
 def selection_study(raw: Table, selection, v_esc_fn: Callable[[np.ndarray], np.ndarray], *,
                     sun: coords.SolarParameters = coords.BIRD22_SUN) -> Table:
     """The two criteria the clean BHB selection was chosen on, after each of its catalogue cuts in turn
-    (:func:`mwlib.bird22.bhb_selection.cut_masks`, all within the paper's radial range): N, the median r, the
+    (:func:`mwlib.bird22.bhb_selection.selection_steps`, all within the paper's radial range): N, the median r, the
     number and fraction of stars beyond 35 kpc (the radial coverage) and, among those, the fractions faster than
     400 km/s and than ``v_esc_fn(r)`` (:func:`fast_fraction`). ``raw`` is the file as read by
     :func:`mwlib.bird22.barbosa.read_barbosa_bhb`."""
-    from mwlib.bird22 import barbosa, bhb_selection
+    from mwlib.bird22 import bhb_selection
 
-    table = barbosa.barbosa_to_halo_table(raw, distance=selection.distance,
-                                          distance_err_frac=selection.distance_err_frac, sample="study")
-    position = coords.galactocentric_positions(table["ra"], table["dec"], table["distance_kpc"], sun)
-    r = np.linalg.norm(position, axis=-1)
-    keep = (r > selection.r_min_kpc) & (r < selection.r_max_kpc)
+    table, steps = bhb_selection.selection_steps(raw, selection, sun, sample="study")
+    r = np.asarray(table["r_kpc"])
+    in_range = (r > selection.r_min_kpc) & (r < selection.r_max_kpc)
+    cuts = list(steps.items())[:-1]  # "in file" and the catalogue cuts; the radial range is applied to each
     rows = []
-    for step, mask in [("radial range only", np.ones(len(table), bool)),
-                       *bhb_selection.cut_masks(raw, selection).items()]:
-        keep = keep & mask
-        s = fast_fraction(table[keep], v_esc_fn, sun=sun)
-        rows.append((f"+ {step}" if rows else step, s["n"], s["median_r_kpc"], s["n_r_gt_35"], s["frac_r_gt_35"],
-                     s["frac_faster_400"], s["frac_above_vesc"]))
+    for k, (step, keep) in enumerate(cuts):
+        s = fast_fraction(table[keep & in_range], v_esc_fn, sun=sun)
+        rows.append(("radial range only" if k == 0 else f"+ {step}", s["n"], s["median_r_kpc"], s["n_r_gt_35"],
+                     s["frac_r_gt_35"], s["frac_faster_400"], s["frac_above_vesc"]))
     out = Table(rows=rows, names=("cut (cumulative)", "N", "median r [kpc]", "N(r > 35)", "fraction r > 35",
                                   "r > 35: fraction |v| > 400 km/s", "r > 35: fraction |v| > v_esc"))
-    for col in ("median r [kpc]",):
-        out[col].info.format = ".1f"
+    out["median r [kpc]"].info.format = ".1f"
     for col in ("fraction r > 35", "r > 35: fraction |v| > 400 km/s", "r > 35: fraction |v| > v_esc"):
         out[col].info.format = ".3f"
     return out
-

@@ -79,7 +79,8 @@ def substructure_figure(table: Table, result: SubstructureResult, sun: coords.So
     axes[0].set(xlabel=r"$\Lambda_\mathrm{Sgr}$ [deg]", ylabel=r"$B_\mathrm{Sgr}$ [deg]", xlim=(0, 360),
                 title="Sgr frame (Majewski et al. 2003)")
     axes[1].set(xlabel=r"$L_z$ [$10^3$ kpc km/s]", ylabel=r"$E$ [$10^5$ km$^2$/s$^2$] (MWPotential2014)",
-                ylim=energy_limits, title=f"integrals of motion ({np.count_nonzero(~shown)} unbound stars not drawn)")
+                ylim=energy_limits, title=f"integrals of motion ({np.count_nonzero(energy >= 0)} unbound stars not "
+                f"drawn)")
     axes[0].legend(loc="lower left", markerscale=1.5)
     return fig
 

@@ -28,7 +28,7 @@ from astropy.table import Table
 
 from mwlib.bird22 import dispersion, halo_mocks, halo_table
 from mwlib.bird22.density import BHB_DENSITY, KG_ALPHA_IN_ADJUSTED, KG_DENSITY, BrokenPowerLaw
-from mwlib.core import coords
+from mwlib.core import coords, paths
 
 __all__ = [
     "REAL_BHB",
@@ -175,11 +175,16 @@ def read_sample_list(run) -> dict[str, dict[str, Any]]:
     return run.read_json(SAMPLE_LIST, producer="01_data_prep")["samples"]
 
 
+#: The external files real samples come from (the Harris catalogue only adds a column to notebook 01).
+SAMPLE_SOURCES: tuple[str, ...] = (paths.BARBOSA_BHB_NAME, paths.XUE2008_BHB_NAME)
+
+
 def say_what_is_skipped(run, skips: str) -> list[str]:
-    """The external files notebook 01 looked for and did not find; if any, print one line saying so and what the
-    calling notebook skips without them (``skips``). Returns their names."""
+    """The external files of :data:`SAMPLE_SOURCES` notebook 01 looked for and did not find; if any, print one
+    line saying so and what the calling notebook skips without them (``skips``). Returns their names."""
     data = run.read_json(SAMPLE_LIST, producer="01_data_prep")
-    absent = [name for name, found in data.get("external_files", {}).items() if not found]
+    absent = [name for name, found in data.get("external_files", {}).items()
+              if not found and name in SAMPLE_SOURCES]
     if absent:
         print(f"external file{'s' if len(absent) > 1 else ''} {', '.join(absent)} absent (notebook 01 ran without "
               f"{'them' if len(absent) > 1 else 'it'}): {skips} (python -m mwlib.data fetch downloads "

@@ -80,9 +80,11 @@ def candidates(inputs: ClusterInputs, calibrations: Mapping[str, Calibration], n
 
 
 def score_all(inputs: ClusterInputs, excluded_r_kpc: np.ndarray, todo: Sequence[tuple[str, float | None, str]],
-              *, seed: int, labels: Sequence[str] | None = None, **fit_kwargs) -> list[Scored]:
-    """Fit and score the baseline and every (hypothesis, value, status) of ``todo``; each with
-    ``np.random.default_rng(seed)`` (common random numbers). ``labels`` restricts the fits (quick runs).
+              *, seed: int, labels: Sequence[str] | None = None, include_baseline: bool = True,
+              **fit_kwargs) -> list[Scored]:
+    """Fit and score the baseline (unless ``include_baseline`` is False) and every (hypothesis, value, status) of
+    ``todo``; each with ``np.random.default_rng(seed)`` (common random numbers: a seed, not a generator, because
+    every hypothesis must start from the same stream). ``labels`` restricts the fits (quick runs).
     Each result's :attr:`Scored.convergence` counts the fits that met the R-hat and ESS bars."""
     from mwlib.eh16.forensic_scoring import FIT_SPECS
 
@@ -92,7 +94,7 @@ def score_all(inputs: ClusterInputs, excluded_r_kpc: np.ndarray, todo: Sequence[
     if not {"VII", "VIII", "IX"} <= set(labels):
         keys6 = [k for k in keys6 if k[0] != "Group 3"]
     out = []
-    for name, value, status in [("baseline", None, "baseline"), *todo]:
+    for name, value, status in [*([("baseline", None, "baseline")] if include_baseline else []), *todo]:
         tracers = tracers_from_inputs(inputs) if name == "baseline" else HYPOTHESES[name].apply(inputs, value)
         fits = fit_all(tracers, excluded_r_kpc, rng=np.random.default_rng(seed), labels=labels, **fit_kwargs)
         parameter = "" if name == "baseline" else HYPOTHESES[name].parameter

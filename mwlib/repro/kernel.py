@@ -13,6 +13,7 @@ Two defaults of jupyter_client put noise in every ``make`` output without tellin
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 
 from jupyter_client.manager import AsyncKernelManager, KernelManager
@@ -23,9 +24,16 @@ __all__ = ["QuietKernelManager", "QuietAsyncKernelManager"]
 class _Quiet:
     def __init__(self, **kwargs):
         kwargs.setdefault("transport", "ipc")
-        if kwargs["transport"] == "ipc":
-            kwargs.setdefault("ip", os.path.join(tempfile.mkdtemp(prefix="mwlib-ipc-"), "kernel"))
+        self._socket_dir = None
+        if kwargs["transport"] == "ipc" and "ip" not in kwargs:
+            self._socket_dir = tempfile.mkdtemp(prefix="mwlib-ipc-")
+            kwargs["ip"] = os.path.join(self._socket_dir, "kernel")
         super().__init__(**kwargs)
+
+    async def _async_cleanup_resources(self, restart: bool = False) -> None:
+        await super()._async_cleanup_resources(restart=restart)
+        if not restart and self._socket_dir is not None:
+            shutil.rmtree(self._socket_dir, ignore_errors=True)  # the kernel's private socket directory
 
     async def _async_interrupt_kernel(self) -> None:
         if getattr(self, "shutting_down", False):

@@ -153,7 +153,8 @@ def fig8_means(fig8: Table, published: Mapping[tuple[str, str], Mapping[str, Any
     a table. The Section 5.4 group means are scored with 1/sigma^2 weights (their quoted errors are those of
     1/sigma^2); the two overall means of Section 4.6, which include the paper's own four M200, with 1/sigma
     weights (they reproduce its Table 2 average). Both weightings are shown."""
-    with_b22 = vstack([fig8[list(bird22_table2_rows(published).colnames)], bird22_table2_rows(published)])
+    table2 = bird22_table2_rows(published)
+    with_b22 = vstack([fig8[table2.colnames], table2])
     score, rows = {}, []
     for group, key in FIG8_SCORECARD_KEYS.items():
         m2, e2, n = group_average(fig8, [group])

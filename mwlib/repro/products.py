@@ -325,13 +325,17 @@ SOURCE_PATTERNS: tuple[str, ...] = ("mwlib/**/*.py", "notebooks/*.py", "data/**/
 
 
 def source_digest(repo: Path = paths.REPO_ROOT) -> dict[str, Any]:
-    """One sha256 over every file of :data:`SOURCE_PATTERNS` (path and content), and their number: it changes with
-    any edit of the code, the notebooks' sources, the committed data or the pins, committed or not. The manifest
+    """One sha256 over every file of :data:`SOURCE_PATTERNS` (path and content) that git does not ignore, and their
+    number: it changes with any edit of the code, the notebooks' sources, the committed data or the pins, committed
+    or not, and not with files a clone lacks (``data/external/``). The manifest
     records it, so that a test can tell whether the committed results were made by the code beside them even
     when the run's work tree was not yet committed (``git.dirty``)."""
     repo = Path(repo)
     files = sorted({p for pattern in SOURCE_PATTERNS for p in repo.glob(pattern)
                     if p.is_file() and "__pycache__" not in p.parts and not p.name.startswith(".")})
+    # only what a clone has: not the fetched external files of data/external/ or anything else git ignores
+    ignored = _ignored([p.relative_to(repo).as_posix() for p in files], repo)
+    files = [p for p in files if p.relative_to(repo).as_posix() not in ignored]
     digest = hashlib.sha256()
     for path in files:
         digest.update(f"{path.relative_to(repo).as_posix()} {sha256_of(path)}\n".encode())

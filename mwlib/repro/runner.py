@@ -57,7 +57,6 @@ import nbformat
 import papermill
 from papermill.exceptions import PapermillExecutionError
 from tqdm.auto import tqdm
-from traitlets.config import Config
 
 from mwlib import data
 from mwlib.core import paths
@@ -181,17 +180,6 @@ def _environment(overrides: Mapping[str, str]) -> Iterator[None]:
                 os.environ[key] = value
 
 
-def _kernel_config() -> Config:
-    # Every kernel gets its own IPC socket directory (mwlib.repro.kernel): with the default prefix ("kernel-ipc" in
-    # the working directory) two kernels started by one process at the same time would share socket files.
-    import tempfile
-
-    config = Config()
-    config.KernelManager.transport = "ipc"
-    config.KernelManager.ip = os.path.join(tempfile.mkdtemp(prefix="mwlib-ipc-"), "kernel")
-    return config
-
-
 def run_notebook(name: str, run_dir: Path, parameters: Mapping[str, Any] | None = None, *,
                  notebooks_dir: Path = paths.NOTEBOOKS_DIR, env: Mapping[str, str] | None = None) -> float:
     """Execute one notebook into ``<run_dir>/notebooks/<name>.ipynb``; return its wall time in seconds."""
@@ -203,8 +191,8 @@ def run_notebook(name: str, run_dir: Path, parameters: Mapping[str, Any] | None 
         try:
             executed = papermill.execute_notebook(
                 nb, str(tmp), parameters=dict(parameters or {}) or None, kernel_name=KERNEL_NAME,
-                cwd=str(notebooks_dir), progress_bar=False, log_output=False, config=_kernel_config(),
-                kernel_manager_class=QuietAsyncKernelManager,
+                cwd=str(notebooks_dir), progress_bar=False, log_output=False,
+                kernel_manager_class=QuietAsyncKernelManager,  # IPC sockets, no SIGINT at shutdown
             )
         except PapermillExecutionError as err:
             failed_copy = target.with_suffix(".failed.ipynb")

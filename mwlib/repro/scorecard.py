@@ -97,6 +97,9 @@ MAX_SHOWN_DEVIATION = 10.0
 CIRCULAR: dict[tuple[str, str, str], str] = {
     ("B22", "KG sample", "n_stars"): "the K-giant mock is drawn with the paper's sample size",
     ("B22", "KG", "alpha_in_adjusted"): "the K-giant mocks are drawn with the paper's adjusted density",
+}
+#: Published numbers left out because they repeat another row's comparison, with the reason.
+REPEATS: dict[tuple[str, str, str], str] = {
     **{("B22", label, f"{radius} systematic"): "15% of the mass (Section 3.3): the same comparison as the mass row"
        for label, radius in (("Jeans KG", "M(<73)"), ("TME KG", "M(<73)"), ("Jeans BHB", "M(<52)"),
                              ("TME BHB", "M(<52)"))},
@@ -116,8 +119,9 @@ NOT_COMPUTABLE: dict[tuple[str, str, str], str] = {
 def basis_of(paper: str, label: str, quantity: str) -> str:
     """What the comparison of a published number is worth (:data:`BASES`): the EH16 cluster table is the paper's
     own data; the B22 BHB numbers come from public stand-in stars; the B22 K-giant numbers and the systematic
-    tests from mocks of the paper's answer; the Fig. 8 means from a literature compilation; sample sizes and the
-    like are counts."""
+    tests from mocks of the paper's answer; the Section 4.2 slopes, fitted to the published density models the paper
+    used, are "same data" (the paper's own inputs; not computable here); the Fig. 8 means from a literature
+    compilation; sample sizes and the like are counts."""
     if paper == "EH16":
         return "count" if label == "sample" else "same data"
     if label in ("KG", "BHB") and quantity in ("alpha_in", "r_break_kpc", "alpha_out"):
@@ -133,9 +137,7 @@ def basis_of(paper: str, label: str, quantity: str) -> str:
 
 def record_source(paper: str, label: str, quantity: str) -> str:
     """Which record holds our value of a published number: ``"B22 mock"`` (the mock study of notebook 06) for the
-    K-giant Table 1/2 rows, ``"B22 systematic"`` for the 15% systematics, else the paper's own record."""
-    if paper == "B22" and (quantity.endswith("systematic") or quantity.endswith("systematic_1e12")):
-        return "B22 systematic"
+    K-giant Table 1/2 rows, else the paper's own record."""
     if paper == "B22" and label in ("Jeans KG", "TME KG"):
         return "B22 mock"
     return paper
@@ -193,7 +195,7 @@ def build(recorded: Mapping[str, Mapping[str, float]], absent: Sequence[str] = (
     deviation (n/a beyond :data:`MAX_SHOWN_DEVIATION`), agrees, explanation, for the Eadie & Harris rows the
     value and agreement "under the best pipeline hypothesis" of notebook 05b, where the paper gives the number,
     and ``needs``: the external file the comparison needs ("" if none; :func:`needs_external`). Circular
-    comparisons (:data:`CIRCULAR`) are left out.
+    comparisons (:data:`CIRCULAR`) and repeats of another row (:data:`REPEATS`) are left out.
     """
     from mwlib.bird22.nfw_summary import M200_AT_PRIOR_BOUND_MSUN
 
@@ -202,7 +204,7 @@ def build(recorded: Mapping[str, Mapping[str, float]], absent: Sequence[str] = (
     for paper, citation, entries in _entries():
         diag = {**recorded.get(paper, {})}
         for (label, quantity), pub in entries.items():
-            if (paper, label, quantity) in CIRCULAR or (paper, "sample", label) in CIRCULAR:
+            if {(paper, label, quantity), (paper, "sample", label)} & (CIRCULAR.keys() | REPEATS.keys()):
                 continue
             lab, qty = (label, quantity) if quantity else ("sample", label)
             key = _key(lab, qty)
