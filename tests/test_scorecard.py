@@ -165,11 +165,11 @@ def test_order_of_statements_agree_within_a_factor_of_two():
 
 
 def test_readme_block_is_replaced_and_matches_the_committed_summary():
-    text = f"intro\n{scorecard.README_BEGIN}\nold\n{scorecard.README_END}\nrest\n"
-    assert scorecard.readme_with_summary(text, "* new\n") == (
-        f"intro\n{scorecard.README_BEGIN}\n* new\n{scorecard.README_END}\nrest\n")
+    begin, end = scorecard.readme_markers("scorecard-summary")
+    text = f"intro\n{begin}\nold\n{end}\nrest\n"
+    assert scorecard.readme_with_block(text, "scorecard-summary", "* new\n") == f"intro\n{begin}\n* new\n{end}\nrest\n"
     with pytest.raises(ValueError, match="no block"):
-        scorecard.readme_with_summary("no markers", "x")
+        scorecard.readme_with_block("no markers", "scorecard-summary", "x")
     root = Path(__file__).resolve().parents[1]
     readme = (root / "README.md").read_text()
     for name, file_name in scorecard.README_BLOCKS.items():

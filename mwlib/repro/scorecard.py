@@ -330,12 +330,3 @@ def readme_with_block(readme_text: str, name: str, content: str) -> str:
     except ValueError:
         raise ValueError(f"README has no block '{begin}' ... '{end}'") from None
     return f"{head}{begin}\n{content.strip()}\n{end}{tail}"
-
-
-#: Markers of the generated scorecard summary in README.md.
-README_BEGIN, README_END = readme_markers("scorecard-summary")
-
-
-def readme_with_summary(readme_text: str, summary_text: str) -> str:
-    """README text with the scorecard summary block replaced by ``summary_text`` (:func:`readme_with_block`)."""
-    return readme_with_block(readme_text, "scorecard-summary", summary_text)
